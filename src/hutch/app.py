@@ -1,0 +1,284 @@
+"""The ASGI application: one port, every service, one pipeline.
+
+    request → hutch paths? → route (service) → find operation → read body (unless streamed)
+            → authenticate (SigV4 → principal) → parse params → handler (authorizes itself) → serialize
+
+Every response carries a request id; every failure leaves as the protocol's own error shape; an unexpected
+exception is logged with the request id and answered InternalError, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import anyio
+import anyio.to_thread
+
+from hutch import ids
+from hutch.auth import sigv4
+from hutch.auth.failures import AuthFailure, error_for
+from hutch.errors import InternalError, NotImplementedOperation, ServiceError
+from hutch.extra_routes import ExtraRoutes
+from hutch.operations import Call, lookup
+from hutch.requestlog import log_request
+from hutch.runtime import Runtime
+from hutch.wire import routing
+from hutch.wire.codec import ProtocolCodec, codec_for
+from hutch.wire.cors import add_open_cors, is_open_cors_preflight, open_cors_preflight
+from hutch.wire.http import Body, ClientDisconnected, Headers, HttpRequest, HttpResponse
+from hutch.wire.models import requires_auth
+
+log = logging.getLogger("hutch")
+
+MAX_HEADER_BYTES = 64 * 1024
+# Bodies that are read whole (everything but S3 object uploads): the largest real ones are S3
+# CompleteMultipartUpload with 10,000 parts and DeleteObjects with 1,000 long keys.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+
+
+class HutchApp:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.extra = ExtraRoutes(rt)
+        self.base_hosts = _base_hosts(rt)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        started = time.perf_counter()
+        request = _request_from_scope(scope, receive)
+        state: dict[str, Any] = {"service": None, "operation": None, "principal": None}
+        request_id = ids.request_id()
+        try:
+            response = await self.handle(request, request_id, state)
+        except ClientDisconnected:
+            return
+        await _send(send, request, response)
+        log_request(request, response, request_id, state, time.perf_counter() - started)
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        async with anyio.create_task_group() as tasks:
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    for task, period in self.rt.maintenance:
+                        tasks.start_soon(_every, period, task)
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    tasks.cancel_scope.cancel()
+                    await anyio.to_thread.run_sync(self.rt.close)
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+
+    async def handle(self, request: HttpRequest, request_id: str, state: dict[str, Any]) -> HttpResponse:
+        extra = await self.extra.handle(request, request_id)
+        if extra is not None:
+            state["service"] = "hutch"
+            return extra
+        codec: ProtocolCodec | None = None
+        op = None
+        service = "s3"
+        try:
+            if _header_bytes(request) > MAX_HEADER_BYTES:
+                raise ServiceError("RequestHeaderSectionTooLarge", "Request headers are too large.", 400)
+            auth_params = sigv4.parse_auth(request)
+            scope_service = auth_params.service if auth_params else None
+            form_body = None
+            if routing.is_form(request) and not request.headers.get("x-amz-target"):
+                form_body = await request.body.read_all(MAX_BODY_BYTES)
+            service = routing.route(request, scope_service, form_body)
+            state["service"] = service
+            if service != "s3" and is_open_cors_preflight(request):
+                return open_cors_preflight(request)
+            codec = codec_for(service)
+            s3_request = request
+            if service == "s3":
+                bucket = routing.bucket_from_host(request.host, self.base_hosts)
+                if bucket is not None:
+                    s3_request = routing.to_path_style(request, bucket)
+                if request.method == "OPTIONS":
+                    return await self._s3_preflight(s3_request, request_id)
+            op = codec.find_operation(s3_request, form_body)
+            state["operation"] = op.name
+            streaming = codec.has_streaming_input(op)
+            body = form_body
+            if body is None and not streaming and service != "s3":
+                body = await request.body.read_all(MAX_BODY_BYTES)
+
+            principal, auth = await self._authenticate(request, service, op, auth_params, body)
+            state["principal"] = principal.arn
+            if service == "s3":
+                stream, body = await self._s3_body(auth, request, streaming)
+            else:
+                stream = None
+            params = codec.parse(op, s3_request, body, stream)
+            call = Call(
+                rt=self.rt,
+                request_id=request_id,
+                service=service,
+                operation=op.name,
+                http=s3_request,
+                principal=principal,
+                region=(auth.region if auth else self.rt.region),
+                auth=auth,
+            )
+            spec = lookup(service, op.name)
+            if spec is None:
+                raise NotImplementedOperation(service, op.name)
+            if spec.is_async:
+                result = await spec.handler(call, params)  # type: ignore[misc]
+            else:
+                result = await anyio.to_thread.run_sync(spec.handler, call, params)
+            state.update(call.log)
+            response = codec.serialize(op, result, request_id)  # type: ignore[arg-type]
+        except AuthFailure as failure:
+            response = self._error(
+                codec or codec_for(service), error_for(failure.kind, service, failure.message), request_id, op
+            )
+        except ServiceError as error:
+            response = self._error(codec or codec_for(service), error, request_id, op)
+        except ClientDisconnected:
+            raise
+        except Exception:
+            log.exception("unexpected error", extra={"request_id": request_id})
+            response = self._error(codec or codec_for(service), InternalError(), request_id, op)
+        state["error"] = response.status >= 400
+        self._finish(response, service, request_id, request)
+        return response
+
+    async def _authenticate(
+        self,
+        request: HttpRequest,
+        service: str,
+        op: Any,
+        auth_params: sigv4.AuthParams | None,
+        body: bytes | None,
+    ) -> tuple[Any, sigv4.SigV4Auth | None]:
+        from hutch.auth.principal import anonymous
+
+        needs_auth = requires_auth(op)
+        if auth_params is None or (not needs_auth and service != "s3"):
+            # Unsigned: S3 treats the caller as anonymous (bucket policies decide); operations the model
+            # marks authtype "none" (InitiateAuth, GetId, ...) authenticate by their own tokens.
+            if needs_auth and service != "s3":
+                raise AuthFailure.missing()
+            return anonymous(self.rt.account_id), None
+        credential = await anyio.to_thread.run_sync(
+            self.rt.credentials.lookup_access_key, auth_params.access_key_id
+        )
+        if credential is None:
+            raise AuthFailure.unknown_key(auth_params.access_key_id)
+        auth = sigv4.verify(request, auth_params, credential.secret_access_key, now=self.rt.now(), body=body)
+        if not credential.token_matches(auth.security_token):
+            raise AuthFailure.token_invalid()
+        if credential.expired(self.rt.now()):
+            raise AuthFailure.token_expired()
+        return credential.principal, auth
+
+    async def _s3_body(
+        self, auth: sigv4.SigV4Auth | None, request: HttpRequest, streaming: bool
+    ) -> tuple[Any, bytes | None]:
+        from hutch.auth.chunked import decode_body
+
+        decoded = decode_body(auth, request, aiter(request.body))
+        if streaming:
+            return decoded, None
+        out = bytearray()
+        async for chunk in decoded:
+            out += chunk
+            if len(out) > MAX_BODY_BYTES:
+                raise ServiceError("MaxMessageLengthExceeded", "Your request was too big.", 400)
+        return None, bytes(out)
+
+    async def _s3_preflight(self, request: HttpRequest, request_id: str) -> HttpResponse:
+        s3 = self.rt.services.get("s3")
+        if s3 is None:
+            raise ServiceError("CORSResponse", "CORS is not enabled for this bucket.", 403)
+        result: HttpResponse = await anyio.to_thread.run_sync(s3.cors_preflight, request, request_id)
+        return result
+
+    def _error(self, codec: ProtocolCodec, error: ServiceError, request_id: str, op: Any) -> HttpResponse:
+        return codec.serialize_error(error, request_id, op)
+
+    def _finish(self, response: HttpResponse, service: str, request_id: str, request: HttpRequest) -> None:
+        if service == "s3":
+            response.set_header("x-amz-request-id", request_id)
+            response.set_header("x-amz-id-2", ids.s3_host_id())
+            s3 = self.rt.services.get("s3")
+            if s3 is not None and request.headers.get("origin"):
+                s3.add_cors_headers(request, response)
+        else:
+            response.set_header("x-amzn-RequestId", request_id)
+            add_open_cors(request, response)
+
+
+async def _every(period: float, task: Any) -> None:
+    while True:
+        try:
+            await anyio.to_thread.run_sync(task)
+        except Exception:
+            log.exception("maintenance task %s failed", getattr(task, "__qualname__", task))
+        await anyio.sleep(period)
+
+
+def _base_hosts(rt: Runtime) -> tuple[str, ...]:
+    from urllib.parse import urlsplit
+
+    hosts = {"localhost", "localhost.localstack.cloud"}
+    public = urlsplit(rt.config.base_url).hostname
+    if public:
+        hosts.add(public.lower())
+    if rt.config.host not in ("0.0.0.0", "::"):  # noqa: S104 - comparing, not binding
+        hosts.add(rt.config.host.lower())
+    return tuple(sorted(hosts, key=len, reverse=True))
+
+
+def _header_bytes(request: HttpRequest) -> int:
+    return sum(len(k) + len(v) + 4 for k, v in request.headers.items())
+
+
+def _request_from_scope(scope: dict[str, Any], receive: Any) -> HttpRequest:
+    raw_path = scope.get("raw_path")
+    path = raw_path.decode("latin-1") if raw_path else scope.get("path", "/")
+    if "?" in path:  # some servers leave the query on raw_path
+        path = path.split("?", 1)[0]
+    client = scope.get("client") or ("127.0.0.1", 0)
+    return HttpRequest(
+        method=scope["method"],
+        raw_path=path,
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=Headers.from_asgi(scope.get("headers", [])),
+        body=Body(receive),
+        client_ip=client[0],
+        scheme=scope.get("scheme", "http"),
+    )
+
+
+async def _send(send: Any, request: HttpRequest, response: HttpResponse) -> None:
+    body = response.body
+    headers = response.headers
+    is_bytes = isinstance(body, bytes | bytearray)
+    if is_bytes and response.header("content-length") is None:
+        headers = [*headers, ("content-length", str(len(body)))]  # type: ignore[arg-type]
+    raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1", "replace")) for k, v in headers]
+    try:
+        await send({"type": "http.response.start", "status": response.status, "headers": raw_headers})
+        if request.method == "HEAD":
+            await send({"type": "http.response.body", "body": b""})
+        elif is_bytes:
+            await send({"type": "http.response.body", "body": bytes(body)})  # type: ignore[arg-type]
+        else:
+            async for chunk in body:  # type: ignore[union-attr]
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await send({"type": "http.response.body", "body": b""})
+    except OSError:
+        pass  # the client went away mid-response; nothing to tell it
+    finally:
+        if response.on_close is not None:
+            response.on_close()

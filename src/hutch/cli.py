@@ -1,0 +1,99 @@
+"""The `hutch` command: serve, credentials, explain, and the admin helpers."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hutch import identity
+from hutch.config import ConfigError, from_env
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+DataDirOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data directory [env HUTCH_DATA_DIR, default ./data]")
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on [env HUTCH_HOST, default 127.0.0.1]")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port [env HUTCH_PORT, default 4577]")] = None,
+    data_dir: DataDirOpt = None,
+    region: Annotated[
+        str | None, typer.Option(help="AWS region served [env HUTCH_REGION, default us-east-1]")
+    ] = None,
+    public_url: Annotated[
+        str | None, typer.Option("--public-url", help="URL clients use [env HUTCH_PUBLIC_URL]")
+    ] = None,
+    tls: Annotated[bool | None, typer.Option("--tls/--no-tls", help="Serve HTTPS [env HUTCH_TLS]")] = None,
+    cert: Annotated[
+        Path | None, typer.Option(help="TLS certificate (PEM) instead of the generated one")
+    ] = None,
+    key: Annotated[Path | None, typer.Option(help="TLS private key (PEM) for --cert")] = None,
+    database_url: Annotated[
+        str | None, typer.Option("--database-url", help="SQLAlchemy URL [env HUTCH_DATABASE_URL]")
+    ] = None,
+    log_level: Annotated[str | None, typer.Option("--log-level", help="debug|info|warning")] = None,
+) -> None:
+    """Start hutch: every service on one port."""
+    from hutch.server import run
+
+    try:
+        config = from_env(
+            host=host,
+            port=port,
+            data_dir=data_dir,
+            region=region,
+            public_url=public_url,
+            tls=tls,
+            tls_cert=cert,
+            tls_key=key,
+            database_url=database_url,
+            log_level=log_level,
+        )
+    except ConfigError as exc:
+        typer.echo(f"hutch: {exc}", err=True)
+        raise typer.Exit(2) from None
+    run(config)
+
+
+@app.command()
+def credentials(data_dir: DataDirOpt = None) -> None:
+    """Print the root credentials of a data directory as export lines."""
+    config = from_env(data_dir=data_dir)
+    inst = identity.load_or_create(config.data_dir)
+    for line in identity.export_lines(inst, config.base_url, config.region):
+        typer.echo(line)
+
+
+@app.command()
+def explain(
+    request_id: Annotated[
+        str | None, typer.Argument(help="Request id (default: the last denied request)")
+    ] = None,
+    endpoint: Annotated[
+        str | None, typer.Option(help="hutch URL [env HUTCH_ENDPOINT / AWS_ENDPOINT_URL]")
+    ] = None,
+    data_dir: DataDirOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw record")] = False,
+) -> None:
+    """Explain an authorization decision: why a request was allowed or denied."""
+    from hutch.explain_cli import explain_command
+
+    sys.exit(explain_command(request_id, endpoint, data_dir, as_json))
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Start the ASGI app under uvicorn (uvloop + httptools), with TLS when asked."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from hutch import __version__, identity, tls
+from hutch.app import HutchApp
+from hutch.config import Config
+from hutch.requestlog import configure as configure_logging
+from hutch.runtime import Runtime
+
+log = logging.getLogger("hutch")
+
+
+def banner(rt: Runtime, cert_note: str | None) -> str:
+    config = rt.config
+    inst = rt.installation
+    lines = [
+        f"hutch {__version__} on {config.base_url}  (region {config.region}, account {inst.account_id})",
+        f"data: {config.data_dir}  ({'SQLite' if not config.database_url else 'external database'} + files)",
+    ]
+    if cert_note:
+        lines.append(cert_note)
+    if inst.root.from_env:
+        lines.append(f"root credentials: from the environment (access key {inst.root.access_key_id})")
+    else:
+        lines.append(f"root credentials (kept in {config.data_dir / identity.ROOT_FILE}, mode 0600):")
+        lines.extend("  " + line for line in identity.export_lines(inst, config.base_url, config.region))
+    lines.append(f"health: {config.base_url}/_hutch/health")
+    return "\n".join(lines)
+
+
+def run(config: Config) -> None:
+    configure_logging(config.log_level)
+    rt = Runtime(config)
+    ssl_kwargs: dict[str, str] = {}
+    cert_note = None
+    if config.tls:
+        cert_path, key_path, ca_path = tls.ensure_certificate(config)
+        ssl_kwargs = {"ssl_certfile": str(cert_path), "ssl_keyfile": str(key_path)}
+        if ca_path is not None:
+            cert_note = (
+                f"TLS: certificate signed by hutch's CA {ca_path} (AWS_CA_BUNDLE / NODE_EXTRA_CA_CERTS)"
+            )
+    print(banner(rt, cert_note), flush=True)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            HutchApp(rt),
+            host=config.host,
+            port=config.port,
+            loop="uvloop",
+            http="httptools",
+            lifespan="on",
+            access_log=False,
+            log_level="warning",
+            timeout_keep_alive=30,
+            server_header=False,
+            date_header=True,
+            **ssl_kwargs,  # type: ignore[arg-type]
+        )
+    )
+    server.run()
