@@ -42,9 +42,10 @@ class CompiledStatement:
         self.resources = tuple(
             ArnPattern(parse_template(r, variables=variables, wildcards=True)) for r in statement.resources
         )
-        self.principal = CompiledPrincipal(statement.principal) if statement.principal else None
+        deny = not self.allow
+        self.principal = CompiledPrincipal(statement.principal, deny=deny) if statement.principal else None
         self.conditions = tuple(
-            KeyCondition(parse_operator(c.operator), c.key, c.values, variables=variables)
+            KeyCondition(parse_operator(c.operator), c.key, c.values, variables=variables, deny=deny)
             for c in statement.conditions
         )
         spellings: dict[str, str] = {}
@@ -75,8 +76,11 @@ class CompiledStatement:
                     return True
             return False
         results = [pattern.match(resource, context) for pattern in self.resources]
-        # An unresolved variable in NotResource fails closed: the statement does not apply.
-        return None not in results and not any(results)
+        # A pattern whose variable has no value matches no resource (IAM User Guide, "Policy variables
+        # with no value"): a Deny's NotResource then excludes nothing. An Allow fails closed instead.
+        if None in results and self.allow:
+            return False
+        return not any(result is True for result in results)
 
     def matches_conditions(self, context: RequestContext) -> bool:
         for condition in self.conditions:  # noqa: SIM110 - hot path, see matches_resource
@@ -84,10 +88,12 @@ class CompiledStatement:
                 return False
         return True
 
-    def match_principal(self, principal: RequestPrincipal) -> tuple[PrincipalMatch | None, str]:
+    def match_principal(
+        self, principal: RequestPrincipal, *, bounded: bool = False
+    ) -> tuple[PrincipalMatch | None, str]:
         if self.principal is None:
             return PrincipalMatch.DIRECT, ""
-        return self.principal.match(principal)
+        return self.principal.match(principal, bounded=bounded)
 
     def missing_keys(self, context: RequestContext) -> list[str]:
         missing: list[str] = []
@@ -103,6 +109,8 @@ class CompiledStatement:
         context: RequestContext,
         principal: RequestPrincipal,
         shown_action: str = "",
+        *,
+        bounded: bool = False,
     ) -> tuple[StatementTrace, PrincipalMatch | None]:
         """Check the statement step by step with the same matchers, recording why it (did not) apply.
 
@@ -125,7 +133,7 @@ class CompiledStatement:
                 detail=f"{element} {verb} {shown_action or action}",
                 **base,  # type: ignore[arg-type]
             ), None
-        strength, principal_note = self.match_principal(principal)
+        strength, principal_note = self.match_principal(principal, bounded=bounded)
         if strength is None:
             return StatementTrace(
                 outcome=Outcome.PRINCIPAL_MISMATCH,

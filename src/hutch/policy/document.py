@@ -258,6 +258,9 @@ def _statement(raw: _RawStatement, kind: PolicyKind) -> Statement:
     has_resource = "Resource" in body or "NotResource" in body
     if kind is PolicyKind.TRUST and has_resource:
         raise _fail("Has prohibited field Resource")
+    if kind is PolicyKind.TRUST and "NotPrincipal" in body:
+        # IAM User Guide, NotPrincipal: not allowed in a role trust policy.
+        raise _fail("Has prohibited field NotPrincipal")
 
     actions_negated = "NotAction" in body
     actions = _strings(body.get("NotAction" if actions_negated else "Action", []))

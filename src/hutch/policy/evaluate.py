@@ -163,13 +163,23 @@ def _scan(
     request: AuthzRequest,
     action: str,
     context: RequestContext,
+    bounded: bool,
 ) -> None:
     principal = request.principal
     resource = request.resource
+    # A policy in a layer of the wrong kind -- an identity policy (which names no principal, so would
+    # name everyone) as a resource policy, or a resource/trust policy as an identity policy -- keeps its
+    # Deny statements but grants nothing there.
+    grants = (named.kind is PolicyKind.IDENTITY) is (layer is not Layer.RESOURCE)
     if tally.traces is not None:
         statement_traces: list[StatementTrace] = []
         for statement in named.policy.statements:
-            trace, applied = statement.explain(action, resource, context, principal, request.action)
+            if statement.allow and not grants:
+                statement_traces.append(_cannot_grant(statement.statement, named.kind, layer))
+                continue
+            trace, applied = statement.explain(
+                action, resource, context, principal, request.action, bounded=bounded
+            )
             statement_traces.append(trace)
             if trace.outcome not in (Outcome.ACTION_MISMATCH, Outcome.PRINCIPAL_MISMATCH):
                 tally.missing.update(dict.fromkeys(statement.missing_keys(context)))
@@ -178,9 +188,11 @@ def _scan(
         tally.traces.append(PolicyTrace(named.name, layer, tuple(statement_traces)))
         return
     for statement in named.policy.for_action(action):
+        if statement.allow and not grants:
+            continue
         strength = PrincipalMatch.DIRECT
         if statement.principal is not None:
-            named_as = statement.principal.match(principal)[0]
+            named_as = statement.principal.match(principal, bounded=bounded)[0]
             if named_as is None:
                 continue
             strength = named_as
@@ -190,6 +202,19 @@ def _scan(
                 tally.missing.update(dict.fromkeys(missing))
         if statement.matches_resource(resource, context) and statement.matches_conditions(context):
             _record(tally, layer, slot, named, statement.statement, statement.allow, strength)
+
+
+def _cannot_grant(statement: Statement, kind: PolicyKind, layer: Layer) -> StatementTrace:
+    return StatementTrace(
+        index=statement.index,
+        sid=statement.sid,
+        effect=statement.effect,
+        outcome=Outcome.PRINCIPAL_MISMATCH,
+        detail=f"a policy of kind {kind.value} cannot grant as {layer.article_name}",
+        action_patterns=statement.actions,
+        action_negated=statement.actions_negated,
+        resource_negated=statement.resources_negated,
+    )
 
 
 def _record(
@@ -224,9 +249,10 @@ def _decide(request: AuthzRequest, policies: PolicySet, *, trust: bool, explain:
         layers.append((Layer.BOUNDARY, _BOUNDARY, policies.boundary))
     if policies.session is not None:
         layers.append((Layer.SESSION, _SESSION, policies.session))
+    bounded = policies.boundary is not None  # the caller has a permissions boundary
     for layer, slot, named_policies in layers:
         for named in named_policies:
-            _scan(tally, layer, slot, named, request, action, context)
+            _scan(tally, layer, slot, named, request, action, context, bounded)
 
     effect, denied_by, reason = _conclude(request, policies, tally, trust)
     if effect == ALLOW:

@@ -81,6 +81,10 @@ class RequestPrincipal:
     def names(self, principal_type: str) -> frozenset[str]:
         return self._lookup.get(principal_type, frozenset())
 
+    def identities(self) -> tuple[tuple[str, str], ...]:
+        """Every (principal type, value) a Principal element could name this caller by."""
+        return tuple((kind, value) for kind, values in self._lookup.items() for value in values)
+
     def classify(self, principal_type: str, value: str) -> PrincipalMatch:
         """How a matching Principal value names this caller."""
         if principal_type == "AWS" and self.kind != ROOT and _is_account_principal(value):
@@ -91,21 +95,41 @@ class RequestPrincipal:
 
 
 class CompiledPrincipal:
-    """A Principal / NotPrincipal element ready to match callers."""
+    """A Principal / NotPrincipal element ready to match callers.
 
-    __slots__ = ("_values", "everyone", "negated", "spec")
+    ``deny`` is the statement's effect. NotPrincipal reads differently with Deny (IAM User Guide,
+    "NotPrincipal"): AWS may check the caller's account, then its role, then the session, and the
+    deny applies at the first level that is not listed -- so it spares the caller only when *every*
+    identity the caller has is listed; and it "will always deny any IAM principal that has a
+    permissions boundary policy attached". With Allow, NotPrincipal applies only to callers none of
+    whose identities it lists (the narrower reading).
+    """
 
-    def __init__(self, spec: PrincipalSpec) -> None:
+    __slots__ = ("_listed", "_values", "deny", "everyone", "negated", "spec")
+
+    def __init__(self, spec: PrincipalSpec, *, deny: bool = False) -> None:
         self.spec = spec
         self.negated = spec.negated
         self.everyone = spec.everyone
+        self.deny = deny
         self._values = tuple(
             (principal_type, tuple(_root_arn(v) for v in values if v != "*"))
             for principal_type, values in spec.values
         )
+        listed: dict[str, set[str]] = {}
+        for principal_type, values in self._values:
+            listed.setdefault(principal_type, set()).update(values)
+        self._listed = {k: frozenset(v) for k, v in listed.items()}
 
-    def match(self, principal: RequestPrincipal) -> tuple[PrincipalMatch | None, str]:
-        """How the element names ``principal`` (None: it does not) and the value that decided it."""
+    def match(
+        self, principal: RequestPrincipal, *, bounded: bool = False
+    ) -> tuple[PrincipalMatch | None, str]:
+        """How the element names ``principal`` (None: it does not) and the value that decided it.
+
+        ``bounded``: the caller has a permissions boundary (only NotPrincipal with Deny looks at it).
+        """
+        if self.negated and self.deny:
+            return self._deny_unless_all_listed(principal, bounded)
         best: PrincipalMatch | None = None
         best_value = ""
         if self.everyone:
@@ -124,3 +148,25 @@ class CompiledPrincipal:
                 return PrincipalMatch.DIRECT, "not listed in NotPrincipal"
             return None, f"listed in NotPrincipal as {best_value}"
         return best, best_value
+
+    def _deny_unless_all_listed(
+        self, principal: RequestPrincipal, bounded: bool
+    ) -> tuple[PrincipalMatch | None, str]:
+        if bounded:
+            return (
+                PrincipalMatch.DIRECT,
+                "NotPrincipal with Deny applies to every principal with a permissions boundary",
+            )
+        if self.everyone:
+            return None, "listed in NotPrincipal as *"
+        identities = principal.identities()
+        unlisted = [
+            f"{kind}:{value}" for kind, value in identities if value not in self._listed.get(kind, ())
+        ]
+        if unlisted or not identities:
+            missing = ", ".join(unlisted) or principal.arn
+            return (
+                PrincipalMatch.DIRECT,
+                f"not every identity of the caller is in NotPrincipal (missing {missing})",
+            )
+        return None, "listed in NotPrincipal with every identity of the caller"

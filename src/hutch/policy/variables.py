@@ -8,7 +8,9 @@ Rules (IAM User Guide, "Policy variables"):
 - ``${key, 'default'}`` falls back to the quoted default when the key has no value; inside the quotes
   ``''`` is one quote. The key name is case-insensitive, the default is not.
 - A key with no value and no default, a multi-valued key, or malformed ``${`` syntax leaves the
-  variable *unresolved*: the element that uses it never matches (fail closed).
+  variable *unresolved*: the value that uses it is null and equals / is like nothing ("Policy variables
+  with no value"). An Allow then fails closed (the element or condition test never holds); a Deny
+  treats it as AWS does, so a negated condition operator or a NotResource still applies.
 - Substitution happens once; a value is never re-scanned for variables and is matched literally.
 """
 

@@ -77,3 +77,14 @@ def test_expanding_parts_against_many_colons_finish() -> None:
     arn = "arn:aws:s3:::" + ":" * 3000 + "y"
     assert _match("arn:*:*:*:*:x", arn) is False
     assert _match("arn:*:*:*:*:*y", arn) is True
+
+
+def test_request_arn_is_matched_literally_never_as_a_pattern() -> None:
+    """An S3 key may literally contain '*' or '?': only the policy side holds wildcards."""
+    assert _match("arn:aws:s3:::b/public/*", "arn:aws:s3:::b/*") is False
+    assert _match("arn:aws:s3:::b/abc", "arn:aws:s3:::b/a?c") is False
+    assert _match("arn:aws:s3:::b/a?c", "arn:aws:s3:::b/a?c") is True  # '?' matches the literal '?'
+    assert (
+        _match("arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/*/x", {"aws:username": "alice"}) is False
+    )
+    assert _match("arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/*/x", {"aws:username": "*"}) is True

@@ -283,3 +283,43 @@ def test_resource_and_trust_policies_accept_old_or_missing_version() -> None:
     bucket = _doc({**ALLOW_LIST, "Principal": "*"}, version=None)
     policy = parse_policy(bucket, PolicyKind.RESOURCE)
     assert policy.version is None and not policy.variables_enabled
+
+
+def test_trust_policy_may_not_use_not_principal() -> None:
+    """ "You cannot use the NotPrincipal element in an IAM identity-based policy nor in an IAM role trust
+    policy." (IAM User Guide, NotPrincipal). Accepting one would let an Allow admit every caller it does
+    not list -- any account, any web-identity provider -- to assume the role."""
+    for effect in ("Allow", "Deny"):
+        trust = _doc(
+            {
+                "Effect": effect,
+                "NotPrincipal": {"AWS": "123456789012"},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+            }
+        )
+        assert _reason(trust, PolicyKind.TRUST) == "Has prohibited field NotPrincipal"
+
+
+def test_same_text_is_compiled_separately_for_each_kind() -> None:
+    """The compile cache is keyed on text *and* kind: a text valid as one kind never comes back, from
+    the cache, as a policy of another kind."""
+    from hutch.policy import compile_policy
+
+    bucket = _doc({**ALLOW_LIST, "Principal": "*"})
+    assert compile_policy(bucket, PolicyKind.RESOURCE).kind is PolicyKind.RESOURCE
+    for other, reason in (
+        (PolicyKind.IDENTITY, "Policy document should not specify a principal."),
+        (PolicyKind.TRUST, "Has prohibited field Resource"),
+    ):
+        with pytest.raises(MalformedPolicyError) as info:
+            compile_policy(bucket, other)
+        assert info.value.reason == reason
+    identity = _doc(ALLOW_LIST)
+    with pytest.raises(MalformedPolicyError):
+        compile_policy(identity, PolicyKind.RESOURCE)
+    assert compile_policy(identity, PolicyKind.IDENTITY).kind is PolicyKind.IDENTITY
+
+
+def test_overlong_epoch_date_value_is_malformed_not_a_crash() -> None:
+    text = _doc({**ALLOW_LIST, "Condition": {"DateLessThan": {"aws:CurrentTime": "9" * 5000}}})
+    assert _reason(text) == "The policy failed legacy parsing"

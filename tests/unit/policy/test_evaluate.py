@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hutch.policy import (
     AuthzRequest,
     Layer,
+    MalformedPolicyError,
     PolicyKind,
     PolicySet,
     RequestPrincipal,
@@ -16,6 +20,7 @@ from hutch.policy import (
     evaluate,
     evaluate_trust,
 )
+from hutch.policy.explain import decision_to_dict, render_text
 from tests.unit.policy.support import (
     ACCOUNT,
     OBJECT,
@@ -77,6 +82,45 @@ def test_not_action_and_not_resource() -> None:
     assert evaluate(_req(), policies).allowed
     assert not evaluate(_req(action="s3:DeleteObject"), policies).allowed
     assert not evaluate(_req(resource="arn:aws:s3:::secret/x"), policies).allowed
+
+
+def test_deny_not_resource_with_unresolved_variable_covers_every_resource() -> None:
+    """ "If a variable that has no value in the authorization context is used as part of the Resource or
+    NotResource element of a policy, the resource that includes a policy variable with no value will not
+    match any resource" -- so a Deny's NotResource excludes nothing and the deny applies."""
+    policies = PolicySet(
+        identity=[
+            policy(
+                allow("s3:*", "*"),
+                {"Effect": "Deny", "Action": "s3:*", "NotResource": "arn:aws:s3:::b/${aws:username}/*"},
+            )
+        ]
+    )
+    assert evaluate(_req(resource="arn:aws:s3:::b/alice/f"), policies).effect == "ExplicitDeny"
+    with_name = _req(resource="arn:aws:s3:::b/alice/f", context={"aws:username": "alice"})
+    assert evaluate(with_name, policies).allowed
+    assert evaluate(with_name, policies, explain=True).allowed
+
+
+def test_deny_with_negated_condition_on_variable_without_value_still_denies() -> None:
+    """The User Guide's own example ("Policy variables with no value"): a Deny with StringNotEquals
+    s3:ExistingObjectTag/Team = ${aws:PrincipalTag/Team} -- "Access is specifically denied when
+    aws:principaltag/Team is not set", because "inverted condition operators like StringNotEquals ... do
+    match against a null value"."""
+    guard = deny(
+        "s3:GetObject",
+        "arn:aws:s3:::example-bucket/*",
+        Condition={"StringNotEquals": {"s3:ExistingObjectTag/Team": "${aws:PrincipalTag/Team}"}},
+    )
+    policies = PolicySet(identity=[policy(allow("s3:*", "*"), guard)])
+    untagged = _req(resource="arn:aws:s3:::example-bucket/x", context={"s3:ExistingObjectTag/Team": "red"})
+    for explain in (False, True):
+        assert evaluate(untagged, policies, explain=explain).effect == "ExplicitDeny"
+    same_team = _req(
+        resource="arn:aws:s3:::example-bucket/x",
+        context={"s3:ExistingObjectTag/Team": "red", "aws:PrincipalTag/Team": "red"},
+    )
+    assert evaluate(same_team, policies).allowed
 
 
 def test_not_resource_with_unresolved_variable_fails_closed() -> None:
@@ -200,9 +244,59 @@ def test_anonymous_needs_a_public_resource_policy() -> None:
 
 
 def test_not_principal_deny_spares_the_listed_principal() -> None:
-    bucket = policy(allow(Principal="*"), deny(NotPrincipal={"AWS": [USER_ARN]}), kind=RESOURCE)
+    bucket = policy(allow(Principal="*"), deny(NotPrincipal={"AWS": [USER_ARN, ACCOUNT]}), kind=RESOURCE)
     assert evaluate(_req(), PolicySet(identity=[], resource=[bucket])).allowed
     assert evaluate(_req(role_session()), PolicySet(identity=[], resource=[bucket])).effect == "ExplicitDeny"
+
+
+def test_not_principal_deny_without_the_account_arn_denies_the_user() -> None:
+    """NotPrincipal with Deny: "you must also specify the account ARN of the not-denied principal.
+    Otherwise, the policy might deny access to the entire account containing the principal" -- AWS may
+    evaluate the account, then the user; the deny applies unless every one of them is listed."""
+    only_user = policy(allow(Principal="*"), deny(NotPrincipal={"AWS": [USER_ARN]}), kind=RESOURCE)
+    assert evaluate(_req(), PolicySet(identity=[], resource=[only_user])).effect == "ExplicitDeny"
+    only_account = policy(allow(Principal="*"), deny(NotPrincipal={"AWS": [ACCOUNT]}), kind=RESOURCE)
+    assert evaluate(_req(), PolicySet(identity=[], resource=[only_account])).effect == "ExplicitDeny"
+
+
+def test_not_principal_deny_spares_a_role_session_only_with_session_role_and_account() -> None:
+    """For an assumed-role user "AWS might validate the account first, then the role, and then the
+    assumed-role user": the NotPrincipal element must list all three to spare the session."""
+    req = _req(role_session())
+    for listed in (
+        [ROLE_ARN],
+        [SESSION_ARN],
+        [ROLE_ARN, ACCOUNT],
+        [SESSION_ARN, ACCOUNT],
+        [SESSION_ARN, ROLE_ARN],
+    ):
+        bucket = policy(allow(Principal="*"), deny(NotPrincipal={"AWS": listed}), kind=RESOURCE)
+        assert evaluate(req, PolicySet(identity=[], resource=[bucket])).effect == "ExplicitDeny", listed
+    every = policy(
+        allow(Principal="*"), deny(NotPrincipal={"AWS": [SESSION_ARN, ROLE_ARN, ACCOUNT]}), kind=RESOURCE
+    )
+    assert evaluate(req, PolicySet(identity=[], resource=[every])).allowed
+
+
+def test_not_principal_deny_always_denies_a_principal_with_a_permissions_boundary() -> None:
+    """ "The NotPrincipal element with a Deny effect will always deny any IAM principal that has a
+    permissions boundary policy attached, regardless of the values specified in the NotPrincipal
+    element." (IAM User Guide, NotPrincipal)"""
+    listed = deny(NotPrincipal={"AWS": [USER_ARN, ACCOUNT]})
+    bucket = policy(allow(Principal="*"), listed, kind=RESOURCE)
+    bounded = PolicySet(identity=[policy(allow())], boundary=[policy(allow())], resource=[bucket])
+    decision = evaluate(_req(), bounded)
+    assert decision.effect == "ExplicitDeny" and decision.denied_by is Layer.RESOURCE
+    assert evaluate(_req(), bounded, explain=True).effect == "ExplicitDeny"
+    assert evaluate(_req(), PolicySet(identity=[policy(allow())], resource=[bucket])).allowed
+
+
+def test_not_principal_allow_applies_only_to_principals_it_does_not_list() -> None:
+    """NotPrincipal with Allow "allows all principals except the one named" -- listing any of the
+    caller's identities (here the account) keeps the Allow from applying to it."""
+    bucket = policy(allow(NotPrincipal={"AWS": [ACCOUNT]}), kind=RESOURCE)
+    assert not evaluate(_req(), PolicySet(identity=[], resource=[bucket])).allowed
+    assert evaluate(_req(RequestPrincipal.anonymous()), PolicySet(identity=None, resource=[bucket])).allowed
 
 
 def test_conditions_are_anded_across_operators_and_keys() -> None:
@@ -443,3 +537,169 @@ def test_trust_explained() -> None:
     assert decision.allowed and decision.trace is not None
     statement = decision.trace.policies[0].statements[0]
     assert statement.applied and statement.principal_note == f"AWS:{USER_ARN}"
+
+
+# --- robustness: any parsed policy and any context give a Decision, never an exception ----------------
+
+_NASTY = [
+    "",
+    "*",
+    "?",
+    "${aws:username}",
+    "${*}",
+    "${k, 'd'}",
+    "${unclosed",
+    "9" * 5000,
+    "-" + "9" * 30,
+    "1e999999999",
+    "NaN",
+    "\ud800",
+    "\u0661\u0667",
+    "10.0.0.1/33",
+    "::1/128",
+    "fe80::1%eth0",
+    "2020-01-01T24:59:00Z",
+    "1700000000",
+    "true",
+    "AA==",
+    "arn:aws:s3:::b/*",
+    "arn:*:*:*:*:*",
+    "::::::",
+]
+_OPERATORS = [
+    "StringEquals",
+    "StringNotEquals",
+    "StringEqualsIgnoreCase",
+    "StringNotLike",
+    "StringLike",
+    "NumericLessThan",
+    "NumericNotEquals",
+    "DateGreaterThan",
+    "DateNotEquals",
+    "Bool",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnLike",
+    "ArnNotEquals",
+    "Null",
+]
+_KEYS = ["k", "AWS:TagKeys"]
+_values = st.one_of(st.sampled_from(_NASTY), st.sampled_from(_NASTY), st.text(max_size=8))
+
+
+@st.composite
+def _any_condition(draw: st.DrawFn) -> dict[str, dict[str, object]]:
+    condition: dict[str, dict[str, object]] = {}
+    for _ in range(draw(st.integers(1, 3))):
+        operator = draw(st.sampled_from(_OPERATORS))
+        if operator != "Null" and draw(st.booleans()):
+            operator += "IfExists"
+        operator = draw(st.sampled_from(["", "ForAllValues:", "ForAnyValue:"])) + operator
+        value = draw(st.one_of(_values, st.lists(_values, max_size=3)))
+        condition.setdefault(operator, {})[draw(st.sampled_from(_KEYS))] = value
+    return condition
+
+
+@st.composite
+def _any_statement(draw: st.DrawFn, kind: PolicyKind) -> dict[str, object]:
+    statement: dict[str, object] = {
+        "Effect": draw(st.sampled_from(["Allow", "Deny"])),
+        draw(st.sampled_from(["Action", "NotAction"])): draw(st.sampled_from(["s3:*", "*", "s3:Get?bject"])),
+    }
+    if kind is not PolicyKind.TRUST:
+        patterns = st.one_of(st.sampled_from(_NASTY), _values).map(lambda v: "arn:aws:s3:::" + v)
+        statement[draw(st.sampled_from(["Resource", "NotResource"]))] = draw(
+            st.lists(patterns, min_size=1, max_size=2)
+        )
+    if kind is not PolicyKind.IDENTITY:
+        element = (
+            "Principal" if kind is PolicyKind.TRUST else draw(st.sampled_from(["Principal", "NotPrincipal"]))
+        )
+        statement[element] = draw(
+            st.sampled_from(["*", {"AWS": ACCOUNT}, {"AWS": ROLE_ARN}, {"AWS": [USER_ARN, SESSION_ARN]}])
+        )
+    if draw(st.booleans()):
+        statement["Condition"] = draw(_any_condition())
+    return statement
+
+
+@st.composite
+def _any_policies(draw: st.DrawFn, kind: PolicyKind) -> list[object]:
+    out: list[object] = []
+    for _ in range(draw(st.integers(0, 2))):
+        version = (
+            "2012-10-17"
+            if kind is PolicyKind.IDENTITY
+            else draw(st.sampled_from(["2012-10-17", "2008-10-17"]))
+        )
+        statements = draw(st.lists(_any_statement(kind), min_size=1, max_size=3))
+        with contextlib.suppress(MalformedPolicyError):
+            out.append(policy(*statements, kind=kind, version=version))
+    return out
+
+
+_any_context = st.dictionaries(
+    st.sampled_from([*_KEYS, "K", "aws:username"]),
+    st.one_of(_values, st.lists(_values, max_size=3)),
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    context=_any_context,
+    principal=st.sampled_from([user(), role_session(), root(), RequestPrincipal.anonymous()]),
+    resource=st.one_of(
+        st.sampled_from([OBJECT, "*", "arn:aws:s3:::bkt/*", "arn:aws:s3:::" + "9" * 5000]), _values
+    ),
+)
+def test_evaluation_never_raises_on_random_policies_and_contexts(
+    data: st.DataObject, context: dict[str, str | list[str]], principal: RequestPrincipal, resource: str
+) -> None:
+    draw = data.draw
+    identity = PolicyKind.IDENTITY
+    policies = PolicySet(
+        identity=draw(_any_policies(identity)),  # type: ignore[arg-type]
+        boundary=draw(st.one_of(st.none(), _any_policies(identity))),  # type: ignore[arg-type]
+        session=draw(st.one_of(st.none(), _any_policies(identity))),  # type: ignore[arg-type]
+        resource=draw(_any_policies(RESOURCE)),  # type: ignore[arg-type]
+    )
+    request = AuthzRequest(
+        principal, draw(st.sampled_from(["s3:GetObject", "S3:getobject"])), resource, context
+    )
+    fast = evaluate(request, policies)
+    explained = evaluate(request, policies, explain=True)
+    assert fast.effect in ("Allow", "ExplicitDeny", "ImplicitDeny")
+    assert (fast.effect, fast.reason, fast.matched_statements) == (
+        explained.effect,
+        explained.reason,
+        explained.matched_statements,
+    )
+    render_text(explained)
+    json.dumps(decision_to_dict(explained))
+    for trust in draw(_any_policies(PolicyKind.TRUST)):
+        assert evaluate_trust(request, trust, policies).effect in ("Allow", "ExplicitDeny", "ImplicitDeny")  # type: ignore[arg-type]
+
+
+def test_policy_of_the_wrong_kind_for_its_layer_grants_nothing() -> None:
+    """A resource-based policy must name a principal; an identity policy names none, so placed in the
+    resource layer its Allow would name everyone (anonymous callers included). A bucket or trust policy
+    placed in an identity layer could likewise grant through ``"Principal": "*"``. Either way the
+    misplaced policy's Allow statements grant nothing; its Deny statements still apply."""
+    misplaced_identity = policy(allow(), kind=PolicyKind.IDENTITY)
+    anonymous = _req(RequestPrincipal.anonymous())
+    for explain in (False, True):
+        decision = evaluate(
+            anonymous, PolicySet(identity=None, resource=[misplaced_identity]), explain=explain
+        )
+        assert not decision.allowed
+        public_bucket = policy(allow(Principal="*"), kind=RESOURCE)
+        assert not evaluate(_req(), PolicySet(identity=[public_bucket]), explain=explain).allowed
+    blanket_deny = policy(deny(), kind=PolicyKind.IDENTITY)
+    bucket = policy(allow(Principal="*"), kind=RESOURCE)
+    assert (
+        evaluate(anonymous, PolicySet(identity=None, resource=[bucket, blanket_deny])).effect
+        == "ExplicitDeny"
+    )

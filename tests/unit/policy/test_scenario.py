@@ -190,3 +190,17 @@ def test_trust_refuses_plain_assume_role() -> None:
         AuthzRequest(request.principal, "sts:AssumeRole", ROLE_ARN, request.context), TRUST_POLICY
     )
     assert not decision.allowed
+
+
+def test_trust_with_bare_string_equals_on_amr_admits_nobody() -> None:
+    """amr is multivalued and "Multivalued context keys require a condition set operator": a trust policy
+    written with a bare StringEquals on it does not admit the pool's identities (the fix is
+    ForAnyValue:StringLike, as the scenario's trust policy has it)."""
+    bare = json.loads(TRUST)
+    condition = bare["Statement"][0]["Condition"]
+    condition["StringEquals"]["cognito-identity.amazonaws.com:amr"] = "authenticated"
+    del condition["ForAnyValue:StringLike"]
+    trust = NamedPolicy.from_text("bare", json.dumps(bare), PolicyKind.TRUST)
+    decision = evaluate_trust(_web_identity(POOL, AUTHENTICATED), trust, explain=True)
+    assert not decision.allowed
+    assert "without ForAnyValue:/ForAllValues:" in render_text(decision)

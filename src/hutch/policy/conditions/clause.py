@@ -6,12 +6,18 @@
   false (true with IfExists).
 - ``ForAnyValue:`` -- at least one request value satisfies the operator; ``ForAllValues:`` -- every
   request value does. A negated operator's request value "satisfies" it when it matches no policy value.
-- Without a qualifier, a multi-valued key behaves like ``ForAnyValue`` for positive operators and like
-  "no request value matches" for negated ones, so a negated test is exactly the negation of its
-  positive twin. (IAM says multivalued keys need a set operator; this is our documented choice.)
-- A context value the operator cannot interpret (``"abc"`` for a number) never satisfies it, negated
-  or not; a policy value that cannot be interpreted, or whose variable has no value, makes the whole
-  test false (fail closed).
+- A multivalued key needs a set operator (IAM User Guide, "Single-valued vs. multivalued context keys"):
+  in an Allow statement a bare operator on a multi-valued key never holds. In a Deny statement hutch
+  keeps the stricter reading -- positive: some request value matches; negated: no request value does.
+- Values that cannot be read -- a policy value the operator cannot interpret, a policy variable with no
+  value, a request value the operator cannot interpret -- depend on the statement's effect:
+
+  * Allow (``deny=False``): fail closed. An unreadable request value satisfies nothing, negated or not;
+    an unreadable policy value or unresolved variable makes the whole test false.
+  * Deny (``deny=True``): the value is null, as the User Guide describes a variable with no value
+    ("Policy variables with no value"): it equals / is like nothing, so positive operators do not match
+    it and negated operators do. A deny is therefore never skipped because of a value hutch could not
+    read.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ class KeyCondition:
         "_has_variables",
         "_negated",
         "_plans",
+        "deny",
         "if_exists",
         "key",
         "lookup",
@@ -44,8 +51,17 @@ class KeyCondition:
         "values",
     )
 
-    def __init__(self, operator: ParsedOperator, key: str, values: Sequence[str], *, variables: bool) -> None:
+    def __init__(
+        self,
+        operator: ParsedOperator,
+        key: str,
+        values: Sequence[str],
+        *,
+        variables: bool,
+        deny: bool = False,
+    ) -> None:
         definition = operator.definition
+        self.deny = deny
         self.operator = operator
         self._definition = definition
         self._negated = definition.negated
@@ -89,12 +105,11 @@ class KeyCondition:
             out = []
             for template in self.templates:
                 tokens = template.substitute(context, merge=False)
-                if tokens is None:
-                    return None
-                out.append(self._definition.compile(tokens))
+                out.append(None if tokens is None else self._definition.compile(tokens))
             compiled = tuple(out)
         if None in compiled:
-            return None
+            # Deny: an unreadable value is null and matches nothing; Allow: the test fails closed.
+            return tuple(c for c in compiled if c is not None) if self.deny else None
         return compiled
 
     def _plan_values(self, context: RequestContext) -> tuple[Any, ...] | None:
@@ -103,6 +118,8 @@ class KeyCondition:
         for plan in self._plans or ():
             text = plan.render(context)
             if text is None:
+                if self.deny:
+                    continue
                 return None
             if not like:
                 out.append(text)
@@ -126,19 +143,16 @@ class KeyCondition:
             if self.qualifier == FOR_ANY_VALUE:
                 return self.if_exists
             return self.if_exists or self._negated
-        parse, test = definition.parse, definition.test
         if isinstance(raw, str):
-            value = parse(raw)
-            if value is None:
-                return False
-            hit = any(test(value, p) for p in policy)
-            return hit != self._negated
+            return self._satisfies(raw, policy)
+        if self.qualifier is None and not self.deny:
+            return False  # a multivalued key needs ForAnyValue: / ForAllValues: to grant anything
         satisfied = [self._satisfies(v, policy) for v in raw]
         if self.qualifier == FOR_ALL_VALUES:
             return all(satisfied)
         if self.qualifier == FOR_ANY_VALUE or not self._negated:
             return any(satisfied)
-        return all(satisfied)  # unqualified negated: no request value may match
+        return all(satisfied)  # unqualified negated (Deny only): no request value may match
 
     def _evaluate_plans(self, value: str, context: RequestContext) -> bool:
         """The single-valued string case with per-request values, without building matchers."""
@@ -147,6 +161,8 @@ class KeyCondition:
         for plan in self._plans or ():
             text = plan.render(context)
             if text is None:
+                if self.deny:
+                    continue  # null: equal to / like nothing
                 return False  # an unresolved variable fails the whole test closed
             if value.startswith(text) if like and plan.trailing_star else value == text:
                 hit = True
@@ -155,7 +171,8 @@ class KeyCondition:
     def _satisfies(self, raw_value: str, policy: tuple[Any, ...]) -> bool:
         value = self._definition.parse(raw_value)
         if value is None:
-            return False
+            # Deny: an unreadable request value matches no policy value (so a negated test holds).
+            return self.deny and self._negated
         test = self._definition.test
         hit = any(test(value, p) for p in policy)
         return hit != self._negated
@@ -163,7 +180,9 @@ class KeyCondition:
     def _evaluate_null(self, raw: ContextValue | None) -> bool:
         compiled = self._compiled or ()
         if None in compiled:
-            return False
+            if not self.deny:
+                return False
+            compiled = tuple(c for c in compiled if c is not None)
         absent = raw is None or (not raw and not isinstance(raw, str))
         return any((want == "true") == absent for want in compiled)
 
@@ -179,18 +198,28 @@ class KeyCondition:
             resolved_values=resolved,
             context_values=seen,
             result=result,
-            note=self._note(result, seen, resolved),
+            note=self._note(
+                result, seen, resolved, multi_valued=not isinstance(context.raw(self.lookup), str)
+            ),
         )
 
-    def _note(self, result: bool, seen: tuple[str, ...] | None, resolved: tuple[str | None, ...]) -> str:
+    def _note(
+        self,
+        result: bool,
+        seen: tuple[str, ...] | None,
+        resolved: tuple[str | None, ...],
+        *,
+        multi_valued: bool,
+    ) -> str:
         definition = self._definition
         if definition.existence:
             return "key is absent" if seen is None or seen == () else "key is present"
+        unreadable = " (in a Deny it is null and matches nothing)" if self.deny else " (fails closed)"
         unresolved = [t.source for t, r in zip(self.templates, resolved, strict=True) if r is None]
         if unresolved:
-            return "policy variable has no value in " + ", ".join(unresolved) + " (fails closed)"
+            return "policy variable has no value in " + ", ".join(unresolved) + unreadable
         if self._compiled is not None and None in self._compiled:
-            return f"policy value is not {definition.describe_value}"
+            return f"policy value is not {definition.describe_value}" + unreadable
         if seen is None or seen == ():
             if self.qualifier == FOR_ALL_VALUES:
                 return "key is absent: ForAllValues is true on a missing key"
@@ -199,6 +228,8 @@ class KeyCondition:
             if self.if_exists:
                 return "key is absent: IfExists makes it true"
             return "key is absent: a negated operator is true" if self._negated else "key is absent"
+        if multi_valued and self.qualifier is None and not self.deny:
+            return "multivalued key without ForAnyValue:/ForAllValues: matches nothing"
         bad = [v for v in seen if definition.parse(v) is None]
         if bad:
             return f"request value {bad[0]!r} is not {definition.describe_value}"

@@ -17,14 +17,17 @@ from typing import Any
 from hutch.policy.conditions.registry import OperatorDef, literal_text, register
 from hutch.policy.wildcard import Token
 
-_EPOCH = re.compile(r"-?\d+")
+# ASCII digits only (``\d`` would take any script's digits); at most 19 of them, the width of a signed
+# 64-bit count -- and well below the length at which int() refuses to convert and raises.
+_EPOCH = re.compile(r"-?[0-9]{1,19}")
 _INT64 = 2**63
 # Accepts the forms IAM accepts: year, year-month, date, date + time (1-2 digit hour), optional
 # seconds and up to nine fraction digits, ``T`` in either case, and ``Z`` or a +HH[[:]MM] offset.
 _ISO = re.compile(
     r"(?P<y>\d{4})(?:-(?P<mo>\d{2})(?:-(?P<d>\d{2})"
     r"(?:[Tt](?P<h>\d{1,2})(?::(?P<mi>\d{2})(?::(?P<s>\d{2})(?:\.(?P<f>\d{1,9}))?)?)?"
-    r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?)?)?"
+    r"(?P<tz>[Zz]|[+-]\d{2}(?::?\d{2})?)?)?)?)?",
+    re.ASCII,
 )
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 

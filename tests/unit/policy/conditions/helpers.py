@@ -15,9 +15,11 @@ def holds(
     context: Mapping[str, str | Sequence[str]],
     *,
     variables: bool = True,
+    deny: bool = False,
 ) -> bool:
+    """``deny`` evaluates the test as it appears in a Deny statement."""
     policy_values = [values] if isinstance(values, str) else list(values)
-    condition = KeyCondition(parse_operator(operator), key, policy_values, variables=variables)
+    condition = KeyCondition(parse_operator(operator), key, policy_values, variables=variables, deny=deny)
     result = condition.evaluate(RequestContext(context))
     # The explained path must agree with the fast path.
     assert condition.explain(RequestContext(context)).result is result

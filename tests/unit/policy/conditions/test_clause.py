@@ -101,11 +101,12 @@ def test_set_qualifier_truth_table(operator: str, request_values: list[str], exp
     assert holds(operator, K, "key1*", {K: request_values}) is expected
 
 
-def test_unqualified_operator_on_multi_valued_key() -> None:
-    """Documented choice: positive = some value matches; negated = no value matches."""
-    assert holds("StringEquals", K, "a", {K: ["b", "a"]}) is True
-    assert holds("StringNotEquals", K, "a", {K: ["b", "a"]}) is False
-    assert holds("StringNotEquals", K, "a", {K: ["b", "c"]}) is True
+def test_unqualified_operator_on_multi_valued_key_in_a_deny() -> None:
+    """Documented choice for Deny statements (stricter than an Allow, which never holds without a set
+    operator): positive = some value matches; negated = no value matches."""
+    assert holds("StringEquals", K, "a", {K: ["b", "a"]}, deny=True) is True
+    assert holds("StringNotEquals", K, "a", {K: ["b", "a"]}, deny=True) is False
+    assert holds("StringNotEquals", K, "a", {K: ["b", "c"]}, deny=True) is True
 
 
 def test_uninterpretable_context_value_never_matches() -> None:
@@ -156,8 +157,17 @@ def test_variable_values_agree_with_the_same_value_written_literally(
     )
     literal = holds(operator, "k", f"p/{user}{suffix}", {"k": request_value})
     assert with_variable is literal
-    multi = holds(operator, "k", f"p/${{aws:username}}{suffix}", {"k": [request_value], "aws:username": user})
+    multi = holds(
+        f"ForAnyValue:{operator}",
+        "k",
+        f"p/${{aws:username}}{suffix}",
+        {"k": [request_value], "aws:username": user},
+    )
     assert multi is literal
+    in_deny = holds(
+        operator, "k", f"p/${{aws:username}}{suffix}", {"k": [request_value], "aws:username": user}, deny=True
+    )
+    assert in_deny is literal
 
 
 @given(
@@ -171,3 +181,83 @@ def test_substituted_value_with_wildcards_matches_only_itself(user: str, request
     assert holds(
         "StringLike", "k", "x/${aws:username}/*", {"k": f"x/{request_value}/f", "aws:username": user}
     ) is (request_value == user)
+
+
+# --- values that cannot be read, in Deny statements -------------------------------------------------
+# IAM User Guide, "Policy variables with no value": a variable with no value is "effectively null. There
+# is no equal or like value" -- StringEquals / StringLike do not match, and "Inverted condition operators
+# like StringNotEquals or StringNotLike do match against a null value". In a Deny statement that is
+# what makes the deny apply; in an Allow statement hutch keeps failing closed (the test is false).
+
+
+def test_deny_negated_operator_matches_when_policy_variable_has_no_value() -> None:
+    tag = "s3:ExistingObjectTag/Team"
+    assert holds("StringNotEquals", tag, "${aws:PrincipalTag/Team}", {tag: "red"}, deny=True) is True
+    assert holds("StringNotLike", tag, "${aws:PrincipalTag/Team}*", {tag: "red"}, deny=True) is True
+    assert (
+        holds(
+            "ArnNotLike",
+            "aws:SourceArn",
+            "arn:aws:s3:::${aws:username}",
+            {"aws:SourceArn": "arn:aws:s3:::b"},
+            deny=True,
+        )
+        is True
+    )
+    # ... and, as an Allow, still fails closed.
+    assert holds("StringNotEquals", tag, "${aws:PrincipalTag/Team}", {tag: "red"}) is False
+
+
+def test_deny_positive_operator_does_not_match_a_policy_variable_with_no_value() -> None:
+    tag = "s3:ExistingObjectTag/Team"
+    assert holds("StringEquals", tag, "${aws:PrincipalTag/Team}", {tag: "red"}, deny=True) is False
+    assert holds("StringEquals", tag, ["${aws:PrincipalTag/Team}", "red"], {tag: "red"}, deny=True) is True
+    assert (
+        holds("StringNotEquals", tag, ["${aws:PrincipalTag/Team}", "red"], {tag: "red"}, deny=True) is False
+    )
+
+
+def test_deny_if_exists_with_missing_key_holds_whatever_the_policy_variable() -> None:
+    """ "...IfExists: If the key is not present, evaluate the condition element as true."""
+    assert holds("StringNotEqualsIfExists", "k", "${aws:username}", {}, deny=True) is True
+    assert holds("StringEqualsIfExists", "k", "${aws:username}", {}, deny=True) is True
+
+
+def test_deny_negated_operator_with_multi_valued_variable_key_still_matches() -> None:
+    """A multivalued key cannot be a policy variable: it has no value to substitute."""
+    context = {"k": "a", "aws:TagKeys": ["a", "b"]}
+    assert holds("StringNotEquals", "k", "${aws:TagKeys}", context, deny=True) is True
+
+
+def test_deny_negated_operator_skips_unreadable_policy_value() -> None:
+    """An unreadable range matches no address, so an address outside the readable ranges is still
+    "all IP addresses except the specified IP address or range" for NotIpAddress."""
+    ranges = ["10.0.0.0/8", "10.0.0.1/33"]
+    assert holds("NotIpAddress", "aws:SourceIp", ranges, {"aws:SourceIp": "198.51.100.1"}, deny=True) is True
+    assert holds("NotIpAddress", "aws:SourceIp", ranges, {"aws:SourceIp": "10.1.2.3"}, deny=True) is False
+    assert holds("IpAddress", "aws:SourceIp", ranges, {"aws:SourceIp": "10.1.2.3"}, deny=True) is True
+    assert holds("NotIpAddress", "aws:SourceIp", ranges, {"aws:SourceIp": "198.51.100.1"}) is False
+
+
+def test_deny_negated_operator_holds_for_unreadable_request_value() -> None:
+    """A request value that is not an IP (a number, a date) equals none of the policy's values."""
+    assert holds("NotIpAddress", "aws:SourceIp", "10.0.0.0/8", {"aws:SourceIp": "garbage"}, deny=True) is True
+    assert holds("IpAddress", "aws:SourceIp", "10.0.0.0/8", {"aws:SourceIp": "garbage"}, deny=True) is False
+    assert holds("NumericNotEquals", "k", "1", {"k": "one"}, deny=True) is True
+    assert holds("ForAllValues:NumericNotEquals", "k", "1", {"k": ["2", "x"]}, deny=True) is True
+
+
+# --- multivalued keys without a set operator --------------------------------------------------------
+
+
+def test_bare_operator_on_multivalued_key_never_satisfies_an_allow() -> None:
+    """ "Multivalued context keys require a condition set operator" (IAM User Guide, "Single-valued vs.
+    multivalued context keys"); without ForAnyValue:/ForAllValues: the test does not hold, so an Allow
+    written with a bare operator grants nothing for a multivalued key."""
+    amr = "cognito-identity.amazonaws.com:amr"
+    values = ["authenticated", "cognito-idp.us-east-1.amazonaws.com/pool"]
+    assert holds("StringEquals", amr, "authenticated", {amr: values}) is False
+    assert holds("StringLike", amr, "auth*", {amr: values}) is False
+    assert holds("StringNotEquals", amr, "unauthenticated", {amr: values}) is False
+    assert holds("StringEquals", amr, "authenticated", {amr: ["authenticated"]}) is False
+    assert holds("ForAnyValue:StringEquals", amr, "authenticated", {amr: values}) is True

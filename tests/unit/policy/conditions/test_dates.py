@@ -57,3 +57,21 @@ def test_parse_date_rejects(text: str) -> None:
 )
 def test_date_operators(operator: str, value: str, expected: bool) -> None:
     assert holds(operator, "aws:CurrentTime", "2020-01-01T00:00:00Z", {"aws:CurrentTime": value}) is expected
+
+
+def test_overlong_epoch_is_not_a_date_and_does_not_raise() -> None:
+    """Epoch (UNIX) time is a 64-bit count of seconds; a request value of thousands of digits is simply not
+    a date (and must not make the evaluation raise: Python refuses int() on over 4300 digits)."""
+    digits = "9" * 5000
+    assert parse_date(digits) is None
+    assert parse_date("-" + digits) is None
+    assert (
+        holds("DateLessThan", "aws:CurrentTime", "2020-01-01T00:00:00Z", {"aws:CurrentTime": digits}) is False
+    )
+    assert holds("DateNotEquals", "k", "2020-01-01T00:00:00Z", {"k": digits}, deny=True) is True
+
+
+def test_non_ascii_digits_are_not_a_date() -> None:
+    """Dates are W3C ISO 8601 or epoch seconds, both written with ASCII digits."""
+    assert parse_date("\u0661\u0667\u0660\u0660") is None  # Arabic-Indic "1700"
+    assert parse_date("\uff12\uff10\uff12\uff10-01-01") is None  # full-width "2020"
