@@ -17,8 +17,8 @@ import anyio
 import anyio.to_thread
 
 from hutch import ids
-from hutch.auth import sigv4
-from hutch.auth.failures import AuthFailure, error_for
+from hutch.auth import sigv2, sigv4
+from hutch.auth.failures import AuthFailure, AuthFailureKind
 from hutch.errors import InternalError, NotImplementedOperation, ServiceError
 from hutch.extra_routes import ExtraRoutes
 from hutch.operations import Call, lookup
@@ -29,8 +29,11 @@ from hutch.wire.codec import ProtocolCodec, codec_for
 from hutch.wire.cors import add_open_cors, is_open_cors_preflight, open_cors_preflight
 from hutch.wire.http import Body, ClientDisconnected, Headers, HttpRequest, HttpResponse
 from hutch.wire.models import requires_auth
+from hutch.wire.restxml_protocol import host_id_for
 
 log = logging.getLogger("hutch")
+
+AnyAuthParams = sigv4.AuthParams | sigv2.V2Params
 
 MAX_HEADER_BYTES = 64 * 1024
 # Bodies that are read whole (everything but S3 object uploads): the largest real ones are S3
@@ -82,11 +85,12 @@ class HutchApp:
             return extra
         codec: ProtocolCodec | None = None
         op = None
-        service = "s3"
+        # Until routing decides, errors are answered in the shape the client is speaking.
+        service = "cognito-idp" if request.headers.get("x-amz-target") else "s3"
         try:
             if _header_bytes(request) > MAX_HEADER_BYTES:
                 raise ServiceError("RequestHeaderSectionTooLarge", "Request headers are too large.", 400)
-            auth_params = sigv4.parse_auth(request)
+            auth_params: AnyAuthParams | None = sigv2.parse_auth_v2(request) or sigv4.parse_auth(request)
             scope_service = auth_params.service if auth_params else None
             form_body = None
             if routing.is_form(request) and not request.headers.get("x-amz-target"):
@@ -110,7 +114,9 @@ class HutchApp:
             if body is None and not streaming and service != "s3":
                 body = await request.body.read_all(MAX_BODY_BYTES)
 
-            principal, auth = await self._authenticate(request, service, op, auth_params, body)
+            principal, auth = await self._authenticate(
+                request, service, op, auth_params, body, s3_request.raw_path
+            )
             state["principal"] = principal.arn
             if service == "s3":
                 stream, body = await self._s3_body(auth, request, streaming)
@@ -135,19 +141,19 @@ class HutchApp:
             else:
                 result = await anyio.to_thread.run_sync(spec.handler, call, params)
             state.update(call.log)
-            response = codec.serialize(op, result, request_id)  # type: ignore[arg-type]
+            response = codec.serialize(op, result, request_id)
         except AuthFailure as failure:
-            response = self._error(
-                codec or codec_for(service), error_for(failure.kind, service, failure.message), request_id, op
-            )
+            response = self._error(codec, service, failure.to_error(service), request_id, op)
         except ServiceError as error:
-            response = self._error(codec or codec_for(service), error, request_id, op)
+            response = self._error(codec, service, error, request_id, op)
         except ClientDisconnected:
             raise
         except Exception:
             log.exception("unexpected error", extra={"request_id": request_id})
-            response = self._error(codec or codec_for(service), InternalError(), request_id, op)
+            response = self._error(codec, service, InternalError(), request_id, op)
         state["error"] = response.status >= 400
+        if response.status >= 400:
+            await _settle_unread_body(request, response)
         self._finish(response, service, request_id, request)
         return response
 
@@ -156,8 +162,9 @@ class HutchApp:
         request: HttpRequest,
         service: str,
         op: Any,
-        auth_params: sigv4.AuthParams | None,
+        auth_params: AnyAuthParams | None,
         body: bytes | None,
+        path_style_raw_path: str,
     ) -> tuple[Any, sigv4.SigV4Auth | None]:
         from hutch.auth.principal import anonymous
 
@@ -173,9 +180,24 @@ class HutchApp:
         )
         if credential is None:
             raise AuthFailure.unknown_key(auth_params.access_key_id)
-        auth = sigv4.verify(request, auth_params, credential.secret_access_key, now=self.rt.now(), body=body)
+        if isinstance(auth_params, sigv2.V2Params):
+            if service != "s3":
+                raise AuthFailure(AuthFailureKind.UNSUPPORTED, "Signature Version 2 is only accepted by S3.")
+            auth = sigv2.verify_v2(
+                request,
+                auth_params,
+                credential.secret_access_key,
+                now=self.rt.now(),
+                path_style_raw_path=path_style_raw_path,
+            )
+        else:
+            auth = sigv4.verify(
+                request, auth_params, credential.secret_access_key, now=self.rt.now(), body=body
+            )
         if not credential.token_matches(auth.security_token):
-            raise AuthFailure.token_invalid()
+            # A temporary key without its token is an unknown key to AWS; a wrong token is an invalid one.
+            missing = credential.session_token is not None and not auth.security_token
+            raise AuthFailure.token_missing() if missing else AuthFailure.token_invalid()
         if credential.expired(self.rt.now()):
             raise AuthFailure.token_expired()
         return credential.principal, auth
@@ -202,19 +224,54 @@ class HutchApp:
         result: HttpResponse = await anyio.to_thread.run_sync(s3.cors_preflight, request, request_id)
         return result
 
-    def _error(self, codec: ProtocolCodec, error: ServiceError, request_id: str, op: Any) -> HttpResponse:
-        return codec.serialize_error(error, request_id, op)
+    def _error(
+        self,
+        codec: ProtocolCodec | None,
+        service: str,
+        error: ServiceError,
+        request_id: str,
+        op: Any,
+    ) -> HttpResponse:
+        return (codec or codec_for(service)).serialize_error(error, request_id, op)
 
     def _finish(self, response: HttpResponse, service: str, request_id: str, request: HttpRequest) -> None:
         if service == "s3":
             response.set_header("x-amz-request-id", request_id)
-            response.set_header("x-amz-id-2", ids.s3_host_id())
+            response.set_header("x-amz-id-2", host_id_for(request_id))
             s3 = self.rt.services.get("s3")
             if s3 is not None and request.headers.get("origin"):
                 s3.add_cors_headers(request, response)
         else:
             response.set_header("x-amzn-RequestId", request_id)
             add_open_cors(request, response)
+
+
+# An error answered before the body was read leaves the body on the connection. Small leftovers are read
+# and dropped so the connection stays usable; a client waiting on "Expect: 100-continue" never sent its body,
+# and anything big is not worth reading: those connections are closed after the response.
+DRAIN_LIMIT = 1024 * 1024
+
+
+async def _settle_unread_body(request: HttpRequest, response: HttpResponse) -> None:
+    body = request.body
+    if body.finished:
+        return
+    expects_continue = (request.headers.get("expect") or "").lower() == "100-continue"
+    if not body.started and expects_continue:
+        response.set_header("connection", "close")
+        return
+    try:
+        length = int(request.headers.get("content-length") or "-1")
+    except ValueError:
+        length = -1
+    if 0 <= length <= DRAIN_LIMIT:
+        try:
+            with anyio.fail_after(10):
+                await body.drain()
+            return
+        except (TimeoutError, ClientDisconnected):
+            pass
+    response.set_header("connection", "close")
 
 
 async def _every(period: float, task: Any) -> None:

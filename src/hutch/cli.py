@@ -90,6 +90,35 @@ def explain(
     sys.exit(explain_command(request_id, endpoint, data_dir, as_json))
 
 
+@app.command()
+def outbox(
+    pool: Annotated[str | None, typer.Option("--pool", help="Only this user pool")] = None,
+    username: Annotated[str | None, typer.Option(help="Only this user")] = None,
+    limit: Annotated[int, typer.Option(help="How many of the newest messages")] = 20,
+    endpoint: Annotated[
+        str | None, typer.Option(help="hutch URL [env HUTCH_ENDPOINT / AWS_ENDPOINT_URL]")
+    ] = None,
+    data_dir: DataDirOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the raw messages")] = False,
+) -> None:
+    """Show the confirmation codes, reset codes and invitations the default message sender kept."""
+    from hutch.services.cognito_idp.cli import outbox_command
+
+    sys.exit(outbox_command(endpoint, data_dir, pool, username, limit, as_json))
+
+
+@app.command()
+def ca(data_dir: DataDirOpt = None) -> None:
+    """Print the path of the CA `hutch serve --tls` generated (for AWS_CA_BUNDLE / NODE_EXTRA_CA_CERTS)."""
+    from hutch.tls import ca_path
+
+    path = ca_path(from_env(data_dir=data_dir).data_dir)
+    if not path.exists():
+        typer.echo(f"hutch ca: no CA yet in {path.parent} (start `hutch serve --tls` once)", err=True)
+        raise typer.Exit(1)
+    typer.echo(str(path.resolve()))
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     app()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+from types import FrameType
 
 import uvicorn
 
@@ -33,6 +35,17 @@ def banner(rt: Runtime, cert_note: str | None) -> str:
     return "\n".join(lines)
 
 
+class _Server(uvicorn.Server):
+    """uvicorn, except that a stop asked for by SIGINT/SIGTERM ends with exit status 0 after the graceful
+    shutdown (uvicorn re-raises the signal, which turns Ctrl-C into a traceback)."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        if self.should_exit and sig == signal.SIGINT:
+            self.force_exit = True
+        else:
+            self.should_exit = True
+
+
 def run(config: Config) -> None:
     configure_logging(config.log_level)
     rt = Runtime(config)
@@ -46,7 +59,7 @@ def run(config: Config) -> None:
                 f"TLS: certificate signed by hutch's CA {ca_path} (AWS_CA_BUNDLE / NODE_EXTRA_CA_CERTS)"
             )
     print(banner(rt, cert_note), flush=True)
-    server = uvicorn.Server(
+    server = _Server(
         uvicorn.Config(
             HutchApp(rt),
             host=config.host,
@@ -63,3 +76,4 @@ def run(config: Config) -> None:
         )
     )
     server.run()
+    log.info("stopped")

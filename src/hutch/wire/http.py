@@ -90,6 +90,16 @@ class Body:
     def of(cls, data: bytes) -> Body:
         return cls(None, data)
 
+    @property
+    def started(self) -> bool:
+        """Whether anyone has asked for the body (which is what makes the server send 100 Continue)."""
+        return self._consumed
+
+    @property
+    def finished(self) -> bool:
+        """Whether the whole body has been received from the client."""
+        return self._done and not self._buffer
+
     async def _next_chunk(self) -> bytes | None:
         if self._buffer:
             chunk, self._buffer = self._buffer, b""

@@ -7,12 +7,19 @@ from hutch.wire.routing import UnknownService, bucket_from_host, route, to_path_
 
 
 def req(method: str = "GET", path: str = "/", query: str = "", **headers: str) -> HttpRequest:
-    return HttpRequest(method, path, query, Headers((k.replace("_", "-"), v) for k, v in headers.items()), Body.of(b""))
+    return HttpRequest(
+        method, path, query, Headers((k.replace("_", "-"), v) for k, v in headers.items()), Body.of(b"")
+    )
 
 
 def test_target_prefix_names_the_json_services() -> None:
-    assert route(req("POST", x_amz_target="AWSCognitoIdentityProviderService.InitiateAuth"), None, None) == "cognito-idp"
-    assert route(req("POST", x_amz_target="AWSCognitoIdentityService.GetId"), None, None) == "cognito-identity"
+    assert (
+        route(req("POST", x_amz_target="AWSCognitoIdentityProviderService.InitiateAuth"), None, None)
+        == "cognito-idp"
+    )
+    assert (
+        route(req("POST", x_amz_target="AWSCognitoIdentityService.GetId"), None, None) == "cognito-identity"
+    )
 
 
 def test_unknown_target_is_refused_with_what_hutch_serves() -> None:
