@@ -9,8 +9,17 @@ from hutch.config import ConfigError, from_env
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HUTCH_HOST", "HUTCH_PORT", "HUTCH_DATA_DIR", "HUTCH_REGION", "HUTCH_PUBLIC_URL", "HUTCH_TLS",
-                 "HUTCH_DATABASE_URL", "HUTCH_TLS_CERT", "HUTCH_TLS_KEY"):
+    for name in (
+        "HUTCH_HOST",
+        "HUTCH_PORT",
+        "HUTCH_DATA_DIR",
+        "HUTCH_REGION",
+        "HUTCH_PUBLIC_URL",
+        "HUTCH_TLS",
+        "HUTCH_DATABASE_URL",
+        "HUTCH_TLS_CERT",
+        "HUTCH_TLS_KEY",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -36,7 +45,13 @@ def test_public_url_wins_for_base_url_and_tls_changes_scheme() -> None:
 
 @pytest.mark.parametrize(
     "overrides",
-    [{"port": 0}, {"port": 70000}, {"region": "nowhere"}, {"public_url": "ftp://x"}, {"public_url": "http://h/p"}],
+    [
+        {"port": 0},
+        {"port": 70000},
+        {"region": "nowhere"},
+        {"public_url": "ftp://x"},
+        {"public_url": "http://h/p"},
+    ],
 )
 def test_invalid_settings_are_refused_with_a_reason(overrides: dict[str, object]) -> None:
     with pytest.raises(ConfigError):

@@ -35,7 +35,9 @@ def test_migrate_brings_every_service_branch_to_its_head(database_url: str) -> N
 def test_write_transactions_commit_and_roll_back(database_url: str) -> None:
     eng = store_engine.create_engine(database_url)
     meta = sa.MetaData()
-    t = sa.Table("t_engine_probe", meta, sa.Column("k", sa.String(20), primary_key=True), sa.Column("v", sa.Integer))
+    t = sa.Table(
+        "t_engine_probe", meta, sa.Column("k", sa.String(20), primary_key=True), sa.Column("v", sa.Integer)
+    )
     meta.create_all(eng)
     try:
         with store_engine.write(eng) as conn:
@@ -57,7 +59,9 @@ def test_concurrent_read_modify_write_never_loses_an_update(database_url: str) -
     """Write transactions serialize (SQLite: BEGIN IMMEDIATE; PostgreSQL: row lock), so no increment is lost."""
     eng = store_engine.create_engine(database_url)
     meta = sa.MetaData()
-    t = sa.Table("t_counter_probe", meta, sa.Column("k", sa.String(20), primary_key=True), sa.Column("v", sa.Integer))
+    t = sa.Table(
+        "t_counter_probe", meta, sa.Column("k", sa.String(20), primary_key=True), sa.Column("v", sa.Integer)
+    )
     meta.create_all(eng)
     with store_engine.write(eng) as conn:
         conn.execute(t.insert().values(k="n", v=0))

@@ -164,7 +164,7 @@ class WebIdentityVerifier:
         return claims
 
     def _remote_token(self, token: str, issuer: str, client_ids: tuple[str, ...]) -> dict[str, Any]:
-        from hutch.services.cognito_identity.remote_keys import RemoteKeys, RemoteTokenError
+        from hutch.auth.remote_keys import RemoteKeys, RemoteTokenError
 
         with self._lock:
             if self._remote is None:

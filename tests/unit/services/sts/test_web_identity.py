@@ -12,9 +12,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from hutch.auth.principal import anonymous
+from hutch.auth.remote_keys import RemoteKeys
 from hutch.errors import ServiceError
 from hutch.runtime import Runtime
-from hutch.services.cognito_identity.remote_keys import RemoteKeys
 from hutch.services.iam import IamService
 from hutch.services.sts import StsService
 from hutch.services.sts.web_identity import WebIdentityVerifier
