@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import anyio
@@ -61,7 +62,7 @@ class HutchApp:
             response = await self.handle(request, request_id, state)
         except ClientDisconnected:
             return
-        await _send(send, request, response)
+        await _send(send, receive, request, response)
         log_request(request, response, request_id, state, time.perf_counter() - started)
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
@@ -316,7 +317,7 @@ def _request_from_scope(scope: dict[str, Any], receive: Any) -> HttpRequest:
     )
 
 
-async def _send(send: Any, request: HttpRequest, response: HttpResponse) -> None:
+async def _send(send: Any, receive: Any, request: HttpRequest, response: HttpResponse) -> None:
     body = response.body
     headers = response.headers
     is_bytes = isinstance(body, bytes | bytearray)
@@ -330,12 +331,37 @@ async def _send(send: Any, request: HttpRequest, response: HttpResponse) -> None
         elif is_bytes:
             await send({"type": "http.response.body", "body": bytes(body)})  # type: ignore[arg-type]
         else:
-            async for chunk in body:  # type: ignore[union-attr]
-                if chunk:
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-            await send({"type": "http.response.body", "body": b""})
+            await _stream(send, receive, request, body)  # type: ignore[arg-type]
     except OSError:
         pass  # the client went away mid-response; nothing to tell it
     finally:
+        aclose = getattr(body, "aclose", None)
+        if aclose is not None:
+            await aclose()
         if response.on_close is not None:
             response.on_close()
+
+
+async def _stream(send: Any, receive: Any, request: HttpRequest, body: AsyncIterator[bytes]) -> None:
+    """Send a streamed body, stopping as soon as the client disconnects: uvicorn silently drops what is
+    sent after a disconnect, so without watching we would read a multi-GB object to the end for nobody."""
+    async with anyio.create_task_group() as tasks:
+
+        async def watch_for_disconnect() -> None:
+            if not request.body.finished:
+                if (
+                    request.headers.get("transfer-encoding")
+                    or (request.headers.get("content-length") or "0") != "0"
+                ):
+                    return  # a request body is still unread: receive() would hand us its bytes
+                await request.body.drain()  # the one empty body message comes before any disconnect
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            tasks.cancel_scope.cancel()
+
+        tasks.start_soon(watch_for_disconnect)
+        async for chunk in body:
+            if chunk:
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        await send({"type": "http.response.body", "body": b""})
+        tasks.cancel_scope.cancel()
