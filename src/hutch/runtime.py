@@ -20,6 +20,7 @@ from hutch.auth.principal import Principal
 from hutch.auth.principal import root as root_principal
 from hutch.config import Config
 from hutch.store import engine as store_engine
+from hutch.store.group_commit import GroupCommit
 
 if TYPE_CHECKING:
     from hutch.access import Access
@@ -41,6 +42,8 @@ class Runtime:
         self.region = config.region
         self.engine = engine or store_engine.create_engine(config.db_url)
         store_engine.migrate(self.engine)
+        # Small write transactions from request handlers share commits (one fsync per batch).
+        self.group = GroupCommit(self.engine)
         self.root_principal: Principal = root_principal(self.account_id, self.installation.root.access_key_id)
         self.credentials = CredentialChain(
             [
@@ -86,4 +89,5 @@ class Runtime:
             close = getattr(svc, "close", None)
             if close is not None:
                 close()
+        self.group.close()
         self.engine.dispose()

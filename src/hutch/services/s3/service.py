@@ -49,7 +49,7 @@ def multipart_max_age_seconds() -> float:
 class S3Service:
     def __init__(self, rt: Runtime, blobs: BlobStore | None = None) -> None:
         self.rt = rt
-        self.store = S3Store(rt.engine)
+        self.store = S3Store(rt.engine, rt.group)
         self.uploads = UploadStore(rt.engine)
         self.blobs = blobs or open_blob_store(rt.config.data_dir)
         swept = self.blobs.sweep_temporary()

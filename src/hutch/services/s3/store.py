@@ -20,6 +20,7 @@ from hutch.services.s3.keys import key_bytes, text
 from hutch.services.s3.listing import Cursor, Page, walk
 from hutch.services.s3.model import Bucket, ObjectPart, ObjectRecord, StoredChecksum
 from hutch.store.engine import read, write
+from hutch.store.group_commit import GroupCommit
 
 # Called inside the write transaction with the object as it is now (None: absent); raises to refuse.
 Precondition = Callable[[ObjectRecord | None], None]
@@ -94,8 +95,10 @@ def _object_values(record: ObjectRecord) -> dict[str, Any]:
 
 
 class S3Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, group: GroupCommit | None = None) -> None:
         self.engine = engine
+        # Object writes are small and frequent: they go through group commit (one fsync per batch).
+        self.group = group or GroupCommit(engine)
 
     # -- buckets -------------------------------------------------------------------------------------
 
@@ -254,43 +257,44 @@ class S3Store:
         raw = key_bytes(record.key)
         values = _object_values(record)
         where = {"b_bucket": record.bucket, "b_key": raw}
+
+        def attempt(conn: sa.Connection) -> list[str]:
+            current = self._get_object(conn, record.bucket, raw, lock=True)
+            if precondition is not None:
+                precondition(current)
+            displaced: list[str] = []
+            if extra is not None:
+                displaced += extra(conn)
+            if current is None:
+                conn.execute(q.INSERT_OBJECT, {"bucket": record.bucket, "key": raw, **values})
+            else:
+                displaced += self._blobs_of(conn, current)
+                self._drop_bytes(conn, current, raw)
+                conn.execute(q.UPDATE_OBJECT, {**where, **values})
+            if record.inline is not None:
+                conn.execute(q.INSERT_DATA, {"bucket": record.bucket, "key": raw, "data": record.inline})
+            if parts:
+                conn.execute(
+                    q.INSERT_PARTS,
+                    [
+                        {
+                            "bucket": record.bucket,
+                            "key": raw,
+                            "part_number": p.number,
+                            "start": p.start,
+                            "size": p.size,
+                            "blob_id": p.blob_id,
+                            "etag": p.etag,
+                            "checksum_value": p.checksum,
+                        }
+                        for p in parts
+                    ],
+                )
+            return displaced
+
         for _ in range(_MAX_INSERT_RETRIES):
             try:
-                with write(self.engine) as conn:
-                    current = self._get_object(conn, record.bucket, raw, lock=True)
-                    if precondition is not None:
-                        precondition(current)
-                    displaced: list[str] = []
-                    if extra is not None:
-                        displaced += extra(conn)
-                    if current is None:
-                        conn.execute(q.INSERT_OBJECT, {"bucket": record.bucket, "key": raw, **values})
-                    else:
-                        displaced += self._blobs_of(conn, current)
-                        self._drop_bytes(conn, current, raw)
-                        conn.execute(q.UPDATE_OBJECT, {**where, **values})
-                    if record.inline is not None:
-                        conn.execute(
-                            q.INSERT_DATA, {"bucket": record.bucket, "key": raw, "data": record.inline}
-                        )
-                    if parts:
-                        conn.execute(
-                            q.INSERT_PARTS,
-                            [
-                                {
-                                    "bucket": record.bucket,
-                                    "key": raw,
-                                    "part_number": p.number,
-                                    "start": p.start,
-                                    "size": p.size,
-                                    "blob_id": p.blob_id,
-                                    "etag": p.etag,
-                                    "checksum_value": p.checksum,
-                                }
-                                for p in parts
-                            ],
-                        )
-                    return displaced
+                return self.group.run(attempt)
             except sa.exc.IntegrityError:
                 # Either the bucket went away (foreign key) or another writer inserted the same key first.
                 if self.get_bucket(record.bucket) is None:
@@ -299,13 +303,16 @@ class S3Store:
 
     def delete_object(self, bucket: str, key: str, precondition: Precondition | None = None) -> list[str]:
         raw = key_bytes(key)
-        with write(self.engine) as conn:
+
+        def attempt(conn: sa.Connection) -> list[str]:
             current = self._get_object(conn, bucket, raw, lock=True)
             if precondition is not None:
                 precondition(current)
             if current is None:
                 return []
             return self._delete(conn, current, raw)
+
+        return self.group.run(attempt)
 
     def delete_objects(self, bucket: str, keys: Sequence[str]) -> list[str]:
         """Delete several keys in one transaction (absent keys are fine). Returns the blob ids freed."""

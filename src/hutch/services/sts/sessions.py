@@ -128,8 +128,7 @@ class Sessions:
             source_identity=source_identity,
             federated_provider=federated_provider,
         )
-        with write(self.rt.engine) as conn:
-            store.insert(conn, session)
+        self.rt.group.run(lambda conn: store.insert(conn, session))
         principal = principal_of(session, self.rt.account_id)
         return IssuedCredentials(
             access_key_id=session.access_key_id,
