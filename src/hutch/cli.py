@@ -1,4 +1,4 @@
-"""The `hutch` command: serve, credentials, explain, and the admin helpers."""
+"""The `hutch` command: serve, credentials, init, explain, and the admin helpers."""
 
 from __future__ import annotations
 
@@ -88,6 +88,42 @@ def explain(
     from hutch.explain_cli import explain_command
 
     sys.exit(explain_command(request_id, endpoint, data_dir, as_json))
+
+
+@app.command()
+def init(
+    bucket: Annotated[str, typer.Option("--bucket", help="Bucket for the users' files (created if missing)")],
+    app_name: Annotated[
+        str,
+        typer.Option("--app", help="App name: names the pools and roles; seed layout folder cognito/APP/"),
+    ],
+    guest: Annotated[bool, typer.Option("--guest", help="Also give guests (not signed in) a role")] = False,
+    layout: Annotated[
+        str, typer.Option("--layout", help="seed: cognito/APP/<id>/ · amplify: public/ protected/ private/")
+    ] = "seed",
+    endpoint: Annotated[
+        str | None, typer.Option(help="hutch URL [env HUTCH_ENDPOINT / AWS_ENDPOINT_URL]")
+    ] = None,
+    data_dir: DataDirOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", help="Write the ids, Amplify config and snippets as JSON")
+    ] = None,
+    region: Annotated[str | None, typer.Option(help="Expected region (default: the server's)")] = None,
+) -> None:
+    """Set up the whole scenario on a running hutch: pools, roles, bucket. Safe to run again."""
+    from hutch.init.command import init_command
+    from hutch.init.setup import InitOptions
+
+    options = InitOptions(
+        bucket=bucket,
+        app=app_name,
+        guest=guest,
+        layout=layout,  # type: ignore[arg-type]  # checked by init_command
+        endpoint=endpoint,
+        data_dir=data_dir,
+        region=region,
+    )
+    sys.exit(init_command(options, output))
 
 
 @app.command()
