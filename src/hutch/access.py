@@ -24,6 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hutch.errors import ServiceError
+from hutch.explain_words import UsernameLookup, plain_words
 from hutch.policy import (
     AuthzRequest,
     Decision,
@@ -198,8 +199,16 @@ class Access:
     ) -> None:
         """Keep the decision for ``hutch explain``: a summary now, the full trace when it is read."""
         call.decisions.append(decision)
-        entry = _Explanation(call, request, decision, explained)
+        entry = _Explanation(call, request, decision, explained, self._username_for_sub)
         self.rt.explain.record(call.request_id, entry, denied=not decision.allowed)
+
+    def _username_for_sub(self, pool_id: str, sub: str) -> str | None:
+        idp = self.rt.services.get("cognito_idp")
+        try:
+            return idp.username_for_sub(pool_id, sub) if idp is not None else None
+        except Exception:  # an explanation must never fail for want of a name
+            log.debug("no username for %s in %s", sub, pool_id, exc_info=True)
+            return None
 
     def denied(self, call: Call, request: AuthzRequest, decision: Decision) -> ServiceError:
         """The AccessDenied error for ``call``'s protocol, worded as AWS words it."""
@@ -324,10 +333,15 @@ class _Explanation(dict[str, Any]):
     for it. Reading any key (or serializing the record) materializes it.
     """
 
-    __slots__ = ("_call", "_decision", "_explained", "_lock", "_request")
+    __slots__ = ("_call", "_decision", "_explained", "_lock", "_request", "_usernames")
 
     def __init__(
-        self, call: Call, request: AuthzRequest, decision: Decision, explained: Callable[[], Decision]
+        self,
+        call: Call,
+        request: AuthzRequest,
+        decision: Decision,
+        explained: Callable[[], Decision],
+        usernames: UsernameLookup | None = None,
     ) -> None:
         # Never empty: json's C encoder answers "{}" for an empty dict without asking for its items.
         super().__init__(action=request.action)
@@ -336,6 +350,7 @@ class _Explanation(dict[str, Any]):
         self._decision = decision
         self._explained: Callable[[], Decision] | None = explained
         self._lock = _RECORD_LOCK
+        self._usernames = usernames
 
     def _materialize(self) -> None:
         with self._lock:
@@ -345,8 +360,12 @@ class _Explanation(dict[str, Any]):
             self._explained = None
             full = explained()
             request = self._request
-            hint = cognito_sub_hint(request, self._decision)
-            summary = full.trace.summary if full.trace is not None else f"{full.effect} {full.reason}"
+            # Plain words first (who may do what, what this request did instead), the full trace after.
+            words = plain_words(request, full, self._usernames)
+            hint = "" if words else cognito_sub_hint(request, self._decision)
+            summary = words or (
+                full.trace.summary if full.trace is not None else f"{full.effect} {full.reason}"
+            )
             text = render_text(full)
             if hint:
                 summary = f"{summary}. {hint}"  # still one line

@@ -25,6 +25,7 @@ from hutch.services.cognito_idp.store import groups as group_store
 from hutch.services.cognito_idp.store import outbox as outbox_store
 from hutch.services.cognito_idp.store import pools as pool_store
 from hutch.services.cognito_idp.store import sessions as session_store
+from hutch.services.cognito_idp.store import users as user_store
 from hutch.services.cognito_idp.tokens import (
     Grant,
     GroupClaims,
@@ -89,6 +90,12 @@ class CognitoIdpService:
         key, wrong pool or token_use, expired, or from a session that was signed out or revoked."""
         _, claims = self.verify_token(token, "id")
         return claims
+
+    def username_for_sub(self, pool_id: str, sub: str) -> str | None:
+        """The username of a pool's user, by its ``sub`` (for explanations; None when there is none)."""
+        with read(self.rt.engine) as conn:
+            user = user_store.get_by_sub(conn, sub)
+        return user.username if user is not None and user.pool_id == pool_id else None
 
     # --- lookups --------------------------------------------------------------------------------------
 

@@ -1,0 +1,172 @@
+"""Plain words for a denied request: who the caller is, what their policies let them do, what the request
+did instead — before the full trace.
+
+    alice's credentials may write only under photos/cognito/myapp/us-east-1:7f…/; this request wrote under
+    photos/cognito/myapp/3c9e…/ — that is alice's user-pool sub, but the policy uses her identity id
+    (us-east-1:7f…, from GetId).
+
+Built from the engine's trace (the statements whose action matched but whose resource or condition did not),
+so it says what the policies really allow, with their variables substituted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from hutch.policy import AuthzRequest, Decision
+from hutch.policy.trace import Layer, Outcome, StatementTrace
+
+_COGNITO_SUB = "cognito-identity.amazonaws.com:sub"
+_COGNITO_AMR = "cognito-identity.amazonaws.com:amr"
+
+# How a person would say what an action does.
+_VERBS = {
+    "s3:getobject": ("read", "read"),
+    "s3:putobject": ("write", "wrote"),
+    "s3:deleteobject": ("delete", "deleted"),
+    "s3:listbucket": ("list", "listed"),
+    "s3:getobjecttagging": ("read tags", "read the tags of"),
+    "s3:putobjecttagging": ("tag", "tagged"),
+    "s3:abortmultipartupload": ("abort uploads", "aborted an upload at"),
+}
+
+UsernameLookup = Callable[[str, str], str | None]  # (user pool id, user-pool sub) -> username
+
+
+def _context(request: AuthzRequest) -> dict[str, Any]:
+    return {k.lower(): v for k, v in request.context.items()}
+
+
+def _values(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _cognito_login(request: AuthzRequest) -> tuple[str, str] | None:
+    """(user pool id, user-pool sub) of an identity-pool session signed in through a user pool."""
+    for value in _values(_context(request).get(_COGNITO_AMR)):
+        provider, marker, sub = value.rpartition(":CognitoSignIn:")
+        if marker and sub:
+            return provider.rsplit("/", 1)[-1], sub
+    return None
+
+
+def caller_name(request: AuthzRequest, usernames: UsernameLookup | None) -> str:
+    context = _context(request)
+    identity_id = context.get(_COGNITO_SUB)
+    if isinstance(identity_id, str):
+        login = _cognito_login(request)
+        if login is None:
+            return f"guest identity {identity_id}'s credentials"
+        name = usernames(*login) if usernames is not None else None
+        return f"{name}'s credentials" if name else f"identity {identity_id}'s credentials"
+    principal = request.principal
+    if principal.kind == "anonymous":
+        return "an anonymous caller"
+    arn = principal.arn
+    if ":assumed-role/" in arn:
+        role, _, session = arn.split(":assumed-role/", 1)[1].partition("/")
+        return f"role {role} (session {session})"
+    if ":user/" in arn:
+        return f"IAM user {arn.rsplit('/', 1)[-1]}"
+    return arn
+
+
+def _place(arn: str) -> str:
+    """An S3 ARN as a person reads it: bucket/key; patterns ending in /* as 'under bucket/prefix/'."""
+    text = arn.removeprefix("arn:aws:s3:::")
+    if text.endswith("/*"):
+        return f"under {text[:-1]}"
+    return text
+
+
+def _allowed_places(statements: Sequence[StatementTrace]) -> list[str]:
+    places: list[str] = []
+    for st in statements:
+        for res in st.resources:
+            if res.resolved is not None:
+                place = _place(res.resolved)
+                if place not in places:
+                    places.append(place)
+    return places
+
+
+def _prefix_conditions(statements: Sequence[StatementTrace]) -> list[str]:
+    wanted: list[str] = []
+    for st in statements:
+        for cond in st.conditions:
+            if cond.key.lower() == "s3:prefix" and not cond.result:
+                wanted += [v for v in cond.resolved_values if v is not None and v not in wanted]
+    return wanted
+
+
+def _sub_pitfall(request: AuthzRequest, usernames: UsernameLookup | None, looked_at: Sequence[str]) -> str:
+    context = _context(request)
+    identity_id = context.get(_COGNITO_SUB)
+    if not isinstance(identity_id, str) or any(identity_id in text for text in looked_at):
+        return ""
+    login = _cognito_login(request)
+    whose = "the caller's"
+    if login is not None:
+        name = usernames(*login) if usernames is not None else None
+        whose = f"{name}'s" if name else whose
+        if any(login[1] in text for text in looked_at):
+            return (
+                f" — {login[1]} is {whose} user-pool sub, but the policy's ${{{_COGNITO_SUB}}} is {whose}"
+                f" identity id {identity_id} (from GetId)"
+            )
+    return (
+        f" — ${{{_COGNITO_SUB}}} is {whose} identity id {identity_id} (from GetId), which it does not contain"
+    )
+
+
+def plain_words(request: AuthzRequest, decision: Decision, usernames: UsernameLookup | None = None) -> str:
+    """One or two sentences saying why ``decision`` (computed with explain=True) denied ``request``."""
+    if decision.allowed or decision.trace is None:
+        return ""
+    who = caller_name(request, usernames)
+    action = request.action
+    verb, did = _VERBS.get(action.lower(), (f"perform {action}", f"asked for {action} on"))
+    identity = [p for p in decision.trace.policies if p.layer is Layer.IDENTITY]
+    statements = [st for p in identity for st in p.statements if st.effect == "Allow"]
+    if decision.effect == "ExplicitDeny":
+        denying = [
+            f"{p.name}" + (f" (statement {st.sid})" if st.sid else f" (statement #{st.index})")
+            for p in decision.trace.policies
+            for st in p.statements
+            if st.effect == "Deny" and st.outcome is Outcome.APPLIED
+        ]
+        return f"{who} are denied {action} on {_place(request.resource)} by an explicit Deny in " + (
+            ", ".join(denying) or "a policy"
+        )
+    context = _context(request)
+    prefix = context.get("s3:prefix")
+    if action.lower() == "s3:listbucket":
+        wanted = _prefix_conditions([st for st in statements if st.outcome is Outcome.CONDITION_FAILED])
+        if wanted:
+            asked = (
+                f"prefix {prefix!r}" if isinstance(prefix, str) and prefix else "the whole bucket (no prefix)"
+            )
+            looked_at = [prefix] if isinstance(prefix, str) else []
+            return (
+                f"{who} may list {_place(request.resource)} only with a prefix matching "
+                + " or ".join(wanted)
+                + f"; this request listed {asked}"
+                + _sub_pitfall(request, usernames, looked_at)
+                + "."
+            )
+    near = [st for st in statements if st.outcome is Outcome.RESOURCE_MISMATCH]
+    places = _allowed_places(near)
+    if places:
+        return (
+            f"{who} may {verb} only "
+            + " or ".join(places)
+            + f"; this request {did} {_place(request.resource)}"
+            + _sub_pitfall(request, usernames, [request.resource])
+            + "."
+        )
+    if decision.denied_by is not None and decision.denied_by is not Layer.IDENTITY:
+        return f"{who} are not allowed {action} here: {decision.reason}."
+    return f"{who} have no policy that allows {action} at all ({decision.reason})."
