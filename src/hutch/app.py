@@ -287,7 +287,7 @@ async def _every(period: float, task: Any) -> None:
 def _base_hosts(rt: Runtime) -> tuple[str, ...]:
     from urllib.parse import urlsplit
 
-    hosts = {"localhost", "localhost.localstack.cloud"}
+    hosts = {"localhost", "s3.localhost", "localhost.localstack.cloud"}
     public = urlsplit(rt.config.base_url).hostname
     if public:
         hosts.add(public.lower())

@@ -36,7 +36,9 @@ def _write(path: Path, data: bytes, mode: int) -> None:
 
 
 def _names(config: Config) -> tuple[list[str], list[str]]:
-    dns = {"localhost", "*.localhost"}
+    # Virtual-hosted buckets need a wildcard, and clients refuse one directly under a single label
+    # (*.localhost), so buckets on this machine are addressed as <bucket>.s3.localhost.
+    dns = {"localhost", "s3.localhost", "*.s3.localhost"}
     ips = {"127.0.0.1", "::1"}
     for host in (config.host, urlsplit(config.base_url).hostname or ""):
         if not host or host in ("0.0.0.0", "::"):  # noqa: S104 - comparing, not binding
@@ -46,7 +48,8 @@ def _names(config: Config) -> tuple[list[str], list[str]]:
             ips.add(host)
         except ValueError:
             dns.add(host)
-            dns.add("*." + host)  # virtual-hosted buckets
+            if "." in host:
+                dns.add("*." + host)  # virtual-hosted buckets
     return sorted(dns), sorted(ips)
 
 

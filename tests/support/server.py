@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -80,7 +81,8 @@ class HutchServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"hutch exited early:\n{self.log_path.read_text()[-4000:]}")
             try:
-                r = httpx.get(self.endpoint + "/_hutch/health", timeout=1.0, verify=self.ca_bundle or True)
+                verify = ssl.create_default_context(cafile=self.ca_bundle) if self.ca_bundle else True
+                r = httpx.get(self.endpoint + "/_hutch/health", timeout=1.0, verify=verify)
                 if r.status_code == 200:
                     return self
             except (httpx.HTTPError, OSError):

@@ -69,9 +69,12 @@ def _next_steps(setup: Setup, output: Path | None) -> list[str]:
         ")",
     ]
     if "." not in setup.bucket:
+        port = setup.s3_custom_endpoint.rpartition(":")[2]
         lines.append(
             f"Amplify Storage addresses a bucket without a dot as {setup.bucket}.{setup.s3_custom_endpoint},"
-            " which needs DNS; a bucket name with a dot is addressed by path."
+            " which needs DNS; a bucket name with a dot is addressed by path. In a browser, customEndpoint"
+            f" s3.localhost:{port} works too (*.localhost is loopback there, and the --tls certificate"
+            " covers *.s3.localhost)."
         )
     if not setup.endpoint.startswith("https://"):
         lines.append("Amplify Storage uses https only: run `hutch serve --tls` for it.")

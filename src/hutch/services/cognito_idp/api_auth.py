@@ -56,3 +56,10 @@ def admin_respond_to_auth_challenge(call: Call, params: dict[str, Any]) -> dict[
         params.get("Session"),
         params.get("ChallengeResponses") or {},
     )
+
+
+@operation(SERVICE, "GetTokensFromRefreshToken")
+def get_tokens_from_refresh_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
+    return signin.refresh_tokens(
+        service(call), params["ClientId"], params["RefreshToken"], params.get("ClientSecret")
+    )

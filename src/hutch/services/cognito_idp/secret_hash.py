@@ -35,3 +35,15 @@ def require(client: AppClient, given: str | None, usernames: Iterable[str]) -> N
         matched |= hmac.compare_digest(compute(client.secret, name, client.client_id), given)
     if not matched:
         raise not_authorized(f"Unable to verify secret hash for client {client.client_id}")
+
+
+def require_secret(client: AppClient, given: str | None) -> None:
+    """GetTokensFromRefreshToken sends the client secret itself (ClientSecret), not a SECRET_HASH."""
+    if client.secret is None:
+        return
+    if not given:
+        raise not_authorized(
+            f"Client {client.client_id} is configured with secret but ClientSecret was not received"
+        )
+    if not hmac.compare_digest(client.secret.encode(), given.encode()):
+        raise not_authorized(f"Unable to verify secret for client {client.client_id}")

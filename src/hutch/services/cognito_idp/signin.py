@@ -12,7 +12,7 @@ PreventUserExistenceErrors=LEGACY).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -58,7 +58,7 @@ from hutch.store.engine import read, write
 if TYPE_CHECKING:
     from hutch.services.cognito_idp.service import CognitoIdpService, TokenMaterial
 
-__all__ = ["Caller", "initiate", "respond"]
+__all__ = ["Caller", "initiate", "refresh_tokens", "respond"]
 
 _FLOW_PERMISSION = {
     "USER_SRP_AUTH": "ALLOW_USER_SRP_AUTH",
@@ -88,7 +88,17 @@ def initiate(
             shown = "ADMIN_USER_PASSWORD_AUTH" if flow == "ADMIN_NO_SRP_AUTH" else flow
             raise invalid_parameter(f"{shown} flow not enabled for this client")
         if flow in _REFRESH:
-            return _refresh(svc, conn, pool, client, auth)
+            usernames = [auth.get("USERNAME", "")]
+            return _refresh(
+                svc,
+                conn,
+                pool,
+                client,
+                required(auth, "REFRESH_TOKEN"),
+                lambda user: secret_hash.require(
+                    client, auth.get("SECRET_HASH"), [*usernames, user.username, user.sub]
+                ),
+            )
         user = accounts.resolve(conn, pool, identifier)
         srp = flow == "USER_SRP_AUTH"
         material = svc.material(conn, pool, client, user) if user is not None and not srp else None
@@ -197,20 +207,38 @@ def _new_password(
     return signed_in(svc, pool, client, updated, identifier)
 
 
+def refresh_tokens(
+    svc: CognitoIdpService, client_id: str, token: str, client_secret: str | None
+) -> dict[str, Any]:
+    """GetTokensFromRefreshToken (what Amplify v6 refreshes with): REFRESH_TOKEN_AUTH by another name, the
+    client proving itself with its secret rather than a SECRET_HASH."""
+    with read(svc.rt.engine) as conn:
+        client, pool = svc.client_and_pool(conn, client_id, None)
+        if "ALLOW_REFRESH_TOKEN_AUTH" not in client_settings.allowed_flows(client.settings):
+            raise invalid_parameter("REFRESH_TOKEN_AUTH flow not enabled for this client")
+        secret_hash.require_secret(client, client_secret)
+        result = _refresh(svc, conn, pool, client, token, lambda _user: None)
+    return {"AuthenticationResult": result["AuthenticationResult"]}
+
+
 def _refresh(
-    svc: CognitoIdpService, conn: sa.Connection, pool: UserPool, client: AppClient, auth: Mapping[str, str]
+    svc: CognitoIdpService,
+    conn: sa.Connection,
+    pool: UserPool,
+    client: AppClient,
+    token: str,
+    check_client: Callable[[User], None],
 ) -> dict[str, Any]:
     """REFRESH_TOKEN_AUTH: new ID and access tokens for the refresh token's session (same origin_jti and
-    auth_time). Runs inside ``initiate``'s read transaction."""
+    auth_time). Runs inside the caller's read transaction; ``check_client`` proves the client's secret."""
     from hutch.services.cognito_idp.service import refresh_hash
 
-    token = required(auth, "REFRESH_TOKEN")
     now = svc.rt.now()
     session = session_store.session_for_refresh(conn, refresh_hash(token))
     user = user_store.get_by_sub(conn, session.sub) if session is not None else None
     if session is None or session.client_id != client.client_id or user is None:
         raise not_authorized("Invalid Refresh Token")
-    secret_hash.require(client, auth.get("SECRET_HASH"), [auth.get("USERNAME", ""), user.username, user.sub])
+    check_client(user)
     if session.revoked is not None:
         raise not_authorized("Refresh Token has been revoked")
     if now >= session.expires:
