@@ -19,7 +19,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from hutch import identity
+from hutch import identity, tls
 from hutch.config import from_env
 
 
@@ -50,10 +50,16 @@ class AdminClient:
             endpoint
             or os.environ.get("HUTCH_ENDPOINT")
             or os.environ.get("AWS_ENDPOINT_URL")
+            or identity.announced_endpoint(config.data_dir)
             or config.base_url
         ).rstrip("/")
         self.region = config.region
-        self.ca_file = os.environ.get("AWS_CA_BUNDLE") or None
+        # A server started with --tls trusts the CA in its data directory: prefer it to a machine-wide bundle.
+        generated_ca = tls.ca_path(config.data_dir)
+        if self.endpoint.startswith("https://") and generated_ca.exists():
+            self.ca_file: str | None = str(generated_ca)
+        else:
+            self.ca_file = os.environ.get("AWS_CA_BUNDLE") or None
         creds = _root_credentials(config.data_dir)
         if creds is None:
             key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")

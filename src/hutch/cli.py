@@ -69,7 +69,8 @@ def credentials(data_dir: DataDirOpt = None) -> None:
     """Print the root credentials of a data directory as export lines."""
     config = from_env(data_dir=data_dir)
     inst = identity.load_or_create(config.data_dir)
-    for line in identity.export_lines(inst, config.base_url, config.region):
+    endpoint = identity.announced_endpoint(config.data_dir) or config.base_url
+    for line in identity.export_lines(inst, endpoint, config.region):
         typer.echo(line)
 
 

@@ -17,6 +17,8 @@ from hutch import ids
 
 ROOT_FILE = "root-credentials.json"
 ACCOUNT_FILE = "account.json"
+# Where the server last said it listens, so client commands (credentials, init, explain) find it.
+SERVER_FILE = "server.json"
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,22 @@ def load_or_create(data_dir: Path) -> Installation:
             _write_private(data_dir / ROOT_FILE, stored)
         root = RootCredentials(stored["access_key_id"], stored["secret_access_key"], from_env=False)
     return Installation(account_id=account["account_id"], root=root)
+
+
+def announce(data_dir: Path, endpoint: str, region: str) -> None:
+    path = data_dir / SERVER_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"endpoint": endpoint, "region": region, "pid": os.getpid()}) + "\n")
+    os.replace(tmp, path)
+
+
+def announced_endpoint(data_dir: Path) -> str | None:
+    try:
+        data = json.loads((data_dir / SERVER_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    endpoint = data.get("endpoint") if isinstance(data, dict) else None
+    return endpoint if isinstance(endpoint, str) else None
 
 
 def export_lines(inst: Installation, endpoint: str, region: str) -> list[str]:

@@ -58,6 +58,7 @@ def run(config: Config) -> None:
             cert_note = (
                 f"TLS: certificate signed by hutch's CA {ca_path} (AWS_CA_BUNDLE / NODE_EXTRA_CA_CERTS)"
             )
+    identity.announce(config.data_dir, config.base_url, config.region)
     print(banner(rt, cert_note), flush=True)
     server = _Server(
         uvicorn.Config(

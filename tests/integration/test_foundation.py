@@ -177,6 +177,8 @@ def test_hutch_credentials_prints_export_lines(hutch: HutchServer) -> None:
     creds = hutch.root_credentials()
     assert f"export AWS_ACCESS_KEY_ID={creds['aws_access_key_id']}" in out
     assert f"export AWS_SECRET_ACCESS_KEY={creds['aws_secret_access_key']}" in out
+    # The endpoint is the one the running server announced (its port), not the default.
+    assert f"export AWS_ENDPOINT_URL={hutch.endpoint}" in out
 
 
 def test_root_keys_from_environment(tmp_path: Path) -> None:

@@ -16,8 +16,6 @@ import boto3
 from botocore.config import Config as BotoConfig
 
 from hutch.admin_client import AdminClient, AdminError
-from hutch.config import from_env
-from hutch.tls import ca_path
 
 
 class InitError(Exception):
@@ -55,13 +53,7 @@ def connect(endpoint: str | None, data_dir: Path | None, region: str | None) -> 
         admin = AdminClient(endpoint, data_dir)
     except AdminError as exc:
         raise InitError(str(exc), exc.exit_code) from None
-    verify = admin.ca_file
-    if admin.endpoint.startswith("https://") and verify is None:
-        # The CA `hutch serve --tls` generated for this data directory, when there is one.
-        generated = ca_path(from_env(data_dir=data_dir).data_dir)
-        if generated.exists():
-            verify = str(generated)
-            admin.ca_file = verify
+    verify = admin.ca_file  # the data directory's generated CA for https, else AWS_CA_BUNDLE
     try:
         health = admin.get_json("/_hutch/health")
     except AdminError as exc:
