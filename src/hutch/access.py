@@ -360,16 +360,14 @@ class _Explanation(dict[str, Any]):
             self._explained = None
             full = explained()
             request = self._request
-            # Plain words first (who may do what, what this request did instead), the full trace after.
-            words = plain_words(request, full, self._usernames)
-            hint = "" if words else cognito_sub_hint(request, self._decision)
-            summary = words or (
-                full.trace.summary if full.trace is not None else f"{full.effect} {full.reason}"
-            )
+            hint = cognito_sub_hint(request, self._decision)
+            summary = full.trace.summary if full.trace is not None else f"{full.effect} {full.reason}"
             text = render_text(full)
             if hint:
                 summary = f"{summary}. {hint}"  # still one line
                 text = f"{text}\n{hint}"
+            # Plain words, for people: who may do what, and what this request did instead.
+            words = plain_words(request, full, self._usernames)
             dict.update(
                 self,
                 service=self._call[0],
@@ -380,6 +378,7 @@ class _Explanation(dict[str, Any]):
                 allowed=full.allowed,
                 effect=full.effect,
                 summary=summary,
+                words=words,
                 text=text,
                 trace=decision_to_dict(full),
             )

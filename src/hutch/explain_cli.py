@@ -14,10 +14,11 @@ def render(record: dict[str, Any]) -> str:
     lines = [f"request {record['request_id']}"]
     for entry in record.get("decisions", []):
         lines.append("")
-        summary = entry.get("summary")
-        if summary:
-            lines.append(summary)
-            lines.append("")
+        # Plain words first, then the engine's one-line decision, then the full trace.
+        for part in (entry.get("words"), entry.get("summary")):
+            if part:
+                lines.append(part)
+                lines.append("")
         lines.append(entry.get("text") or json.dumps(entry, indent=2))
     return "\n".join(lines)
 

@@ -53,25 +53,26 @@ def _cognito_login(request: AuthzRequest) -> tuple[str, str] | None:
     return None
 
 
-def caller_name(request: AuthzRequest, usernames: UsernameLookup | None) -> str:
+def caller_name(request: AuthzRequest, usernames: UsernameLookup | None) -> tuple[str, bool]:
+    """How to name the caller, and whether that name is plural ("alice's credentials ... are")."""
     context = _context(request)
     identity_id = context.get(_COGNITO_SUB)
     if isinstance(identity_id, str):
         login = _cognito_login(request)
         if login is None:
-            return f"guest identity {identity_id}'s credentials"
+            return f"guest identity {identity_id}'s credentials", True
         name = usernames(*login) if usernames is not None else None
-        return f"{name}'s credentials" if name else f"identity {identity_id}'s credentials"
+        return (f"{name}'s credentials" if name else f"identity {identity_id}'s credentials"), True
     principal = request.principal
     if principal.kind == "anonymous":
-        return "an anonymous caller"
+        return "an anonymous caller", False
     arn = principal.arn
     if ":assumed-role/" in arn:
         role, _, session = arn.split(":assumed-role/", 1)[1].partition("/")
-        return f"role {role} (session {session})"
+        return f"role {role} (session {session})", False
     if ":user/" in arn:
-        return f"IAM user {arn.rsplit('/', 1)[-1]}"
-    return arn
+        return f"IAM user {arn.rsplit('/', 1)[-1]}", False
+    return arn, False
 
 
 def _place(arn: str) -> str:
@@ -126,7 +127,8 @@ def plain_words(request: AuthzRequest, decision: Decision, usernames: UsernameLo
     """One or two sentences saying why ``decision`` (computed with explain=True) denied ``request``."""
     if decision.allowed or decision.trace is None:
         return ""
-    who = caller_name(request, usernames)
+    who, plural = caller_name(request, usernames)
+    are, have = ("are", "have") if plural else ("is", "has")
     action = request.action
     verb, did = _VERBS.get(action.lower(), (f"perform {action}", f"asked for {action} on"))
     identity = [p for p in decision.trace.policies if p.layer is Layer.IDENTITY]
@@ -138,7 +140,7 @@ def plain_words(request: AuthzRequest, decision: Decision, usernames: UsernameLo
             for st in p.statements
             if st.effect == "Deny" and st.outcome is Outcome.APPLIED
         ]
-        return f"{who} are denied {action} on {_place(request.resource)} by an explicit Deny in " + (
+        return f"{who} {are} denied {action} on {_place(request.resource)} by an explicit Deny in " + (
             ", ".join(denying) or "a policy"
         )
     context = _context(request)
@@ -168,5 +170,5 @@ def plain_words(request: AuthzRequest, decision: Decision, usernames: UsernameLo
             + "."
         )
     if decision.denied_by is not None and decision.denied_by is not Layer.IDENTITY:
-        return f"{who} are not allowed {action} here: {decision.reason}."
-    return f"{who} have no policy that allows {action} at all ({decision.reason})."
+        return f"{who} {are} not allowed {action} here: {decision.reason}."
+    return f"{who} {have} no policy that allows {action} at all ({decision.reason})."

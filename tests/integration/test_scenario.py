@@ -9,6 +9,8 @@ names ``${cognito-identity.amazonaws.com:sub}``.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -281,15 +283,40 @@ def test_alice_is_refused_at_the_bucket_root_and_in_a_whole_bucket_listing(
     denied(alice.s3.list_objects_v2, Bucket=world.bucket, Prefix=f"cognito/{APP}/")
 
 
-def test_the_pitfall_the_user_pool_sub_is_not_the_identity_id(world: World, alice: Session) -> None:
-    """${cognito-identity.amazonaws.com:sub} is the identity id; writing under the user pool's sub fails."""
+def test_the_pitfall_the_user_pool_sub_is_not_the_identity_id(
+    hutch: HutchServer, world: World, alice: Session
+) -> None:
+    """${cognito-identity.amazonaws.com:sub} is the identity id; writing under the user pool's sub fails,
+    and `hutch explain` says so in plain words, naming the user."""
     assert alice.user_pool_sub != alice.identity_id
-    denied(
-        alice.s3.put_object,
-        Bucket=world.bucket,
-        Key=f"cognito/{APP}/{alice.user_pool_sub}/file.txt",
-        Body=b"x",
+    with pytest.raises(ClientError) as refused:
+        alice.s3.put_object(
+            Bucket=world.bucket, Key=f"cognito/{APP}/{alice.user_pool_sub}/file.txt", Body=b"x"
+        )
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    request_id = refused.value.response["ResponseMetadata"]["RequestId"]
+    explained = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hutch",
+            "explain",
+            request_id,
+            "--endpoint",
+            hutch.endpoint,
+            "--data-dir",
+            str(hutch.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
+    assert explained.returncode == 0, explained.stderr
+    first = explained.stdout.split("\n\n")[1]  # plain words come first, after the request line
+    assert first.startswith(
+        f"alice's credentials may write only under {world.bucket}/cognito/{APP}/{alice.identity_id}/"
+    )
+    assert f"{alice.user_pool_sub} is alice's user-pool sub" in first
 
 
 def test_bobs_identity_id_with_alices_token_gets_nothing(

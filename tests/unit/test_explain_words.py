@@ -97,3 +97,12 @@ def test_guests_and_actions_nobody_grants() -> None:
 def test_allowed_requests_need_no_words() -> None:
     req = request("s3:PutObject", f"arn:aws:s3:::photos/cognito/myapp/{ALICE_ID}/x.txt")
     assert plain_words(req, evaluate(req, POLICIES, explain=True), usernames) == ""
+
+
+def test_an_iam_user_is_named_in_the_singular() -> None:
+    user = f"arn:aws:iam::{ACCOUNT}:user/carol"
+    req = AuthzRequest(
+        RequestPrincipal(user, ACCOUNT, "user", {"AWS": [user]}), "s3:GetObject", "arn:aws:s3:::b/k", {}
+    )
+    text = plain_words(req, evaluate(req, PolicySet(identity=[]), explain=True))
+    assert text.startswith("IAM user carol has no policy that allows s3:GetObject at all")
