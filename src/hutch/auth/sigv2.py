@@ -145,7 +145,8 @@ def string_to_sign(request: HttpRequest, path_style_raw_path: str, date_line: st
     )
 
 
-def _sign(secret_key: str, text: str) -> str:
+def sign_v2(secret_key: str, text: str) -> str:
+    """base64(HMAC-SHA1(secret, text)): SigV2's signature (also over S3 POST policies)."""
     digest = hmac.new(secret_key.encode(), text.encode("utf-8"), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
 
@@ -180,7 +181,7 @@ def verify_v2(
     presented = params.signature.encode()
     for date_line in date_lines:
         text = string_to_sign(request, path_style_raw_path, date_line, params.presigned)
-        if hmac.compare_digest(_sign(secret_key, text).encode(), presented):
+        if hmac.compare_digest(sign_v2(secret_key, text).encode(), presented):
             return SigV4Auth(
                 access_key_id=params.access_key_id,
                 date=when,

@@ -158,6 +158,12 @@ def test_session_token_is_required_and_bound_to_its_key(iam: Any, hutch: HutchSe
         assert _code(exc) == "InvalidClientTokenId", label
         assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
     assert client(hutch, "sts", from_sts(issued)).get_caller_identity()["Arn"].endswith("/t-session")
+    # S3 calls a temporary key without its token an unknown key, and a wrong token an invalid one.
+    s3_cases = {"missing": "InvalidAccessKeyId", "tampered": "InvalidToken"}
+    for label, code in s3_cases.items():
+        with pytest.raises(ClientError) as exc:
+            client(hutch, "s3", cases[label]).list_buckets()
+        assert _code(exc) == code, label
 
 
 def test_assume_role_with_the_cli(iam: Any, hutch: HutchServer) -> None:

@@ -91,13 +91,14 @@ def _plan_put(call: Call, params: dict[str, Any]) -> PutPlan:
     return plan
 
 
-def _finish_put(
+def finish_put(
     call: Call,
     params: dict[str, Any],
     plan: PutPlan,
     received: ingest.Received,
     verified: VerifiedChecksum | None,
 ) -> dict[str, Any]:
+    """Store a received body as the object (PutObject, and POST Object's form uploads)."""
     svc = service(call)
     inline = received.take_inline()
     blob_id = received.commit(svc.blobs) if inline is None else None
@@ -135,7 +136,7 @@ async def put_object(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     received = await ingest.receive(svc.blobs, body, plan.compute, declared_length=plan.length)
     try:
         return await anyio.to_thread.run_sync(
-            _finish_put, call, params, plan, received, verified_checksum(body)
+            finish_put, call, params, plan, received, verified_checksum(body)
         )
     except BaseException:
         await anyio.to_thread.run_sync(received.discard)

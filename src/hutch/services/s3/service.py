@@ -6,7 +6,7 @@ import logging
 import os
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from hutch.blobs import BlobStore, open_blob_store
@@ -159,6 +159,23 @@ class S3Service:
         for name, value in rule.response_headers(origin, None):
             if name not in ("Access-Control-Allow-Methods", "Access-Control-Max-Age"):
                 response.set_header(name, value)
+
+    # -- browser form uploads (POST Object), called by the pipeline ---------------------------------
+    # (post_object is imported where used: it builds on the handlers, which import this module)
+
+    def is_form_upload(self, request: HttpRequest) -> bool:
+        """Whether a path-style request is POST Object, which the codec cannot route (it is not modeled)."""
+        from hutch.services.s3 import post_object
+
+        return post_object.is_form_upload(request)
+
+    async def post_object(
+        self, request: HttpRequest, s3_request: HttpRequest, request_id: str, log: dict[str, Any]
+    ) -> HttpResponse:
+        """Serve a form upload; raises ServiceError / AuthFailure for the pipeline to answer."""
+        from hutch.services.s3 import post_object
+
+        return await post_object.serve(self.rt, request, s3_request, request_id, log)
 
     # -- housekeeping -------------------------------------------------------------------------------
 
