@@ -43,6 +43,28 @@ def _root_credentials(data_dir: Path) -> Credentials | None:
     return Credentials(stored["access_key_id"], stored["secret_access_key"])
 
 
+def _same_server(a: str, b: str) -> bool:
+    return a.rstrip("/").lower() == b.rstrip("/").lower()
+
+
+def _choose_credentials(data_dir: Path, endpoint: str) -> tuple[Credentials, str]:
+    """The data directory's root keys when that directory belongs to the server we are calling (or we
+    cannot tell), else the AWS_* credentials of the environment. Says which, for error messages."""
+    root = _root_credentials(data_dir)
+    key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+    env = Credentials(key, secret, os.environ.get("AWS_SESSION_TOKEN")) if key and secret else None
+    announced = identity.announced_endpoint(data_dir)
+    if root is not None and (env is None or announced is None or _same_server(announced, endpoint)):
+        return root, f"the root keys of {data_dir}"
+    if env is not None:
+        return env, "AWS_ACCESS_KEY_ID from the environment"
+    raise AdminError(
+        f"no credentials: {data_dir} has no root keys (pass the --data-dir your server uses) and"
+        " AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set",
+        2,
+    )
+
+
 class AdminClient:
     def __init__(self, endpoint: str | None = None, data_dir: Path | None = None) -> None:
         config = from_env(data_dir=data_dir)
@@ -60,17 +82,7 @@ class AdminClient:
             self.ca_file: str | None = str(generated_ca)
         else:
             self.ca_file = os.environ.get("AWS_CA_BUNDLE") or None
-        creds = _root_credentials(config.data_dir)
-        if creds is None:
-            key, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
-            if not (key and secret):
-                raise AdminError(
-                    f"no credentials: {config.data_dir} has no root keys (use --data-dir) and"
-                    " AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set",
-                    2,
-                )
-            creds = Credentials(key, secret, os.environ.get("AWS_SESSION_TOKEN"))
-        self.credentials = creds
+        self.credentials, self.credential_source = _choose_credentials(config.data_dir, self.endpoint)
 
     def get_json(self, path: str, query: dict[str, str] | None = None) -> Any:
         url = self.endpoint + path + ("?" + urlencode(query) if query else "")
@@ -88,6 +100,8 @@ class AdminClient:
                 message = detail.get("message") or detail.get("code") or body.decode(errors="replace")
             except (ValueError, AttributeError):
                 message = body.decode(errors="replace") or f"HTTP {err.code}"
+            if err.code in (400, 403):
+                message += f" (signed with {self.credential_source})"
             raise AdminError(message, 1) from None
         except (OSError, urllib.error.URLError) as exc:
             raise AdminError(f"cannot reach {self.endpoint}: {exc}", 2) from None

@@ -12,7 +12,7 @@ import typer
 from hutch import identity
 from hutch.config import ConfigError, from_env
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None)
 
 DataDirOpt = Annotated[
     Path | None, typer.Option("--data-dir", help="Data directory [env HUTCH_DATA_DIR, default ./data]")
@@ -68,7 +68,15 @@ def serve(
 def credentials(data_dir: DataDirOpt = None) -> None:
     """Print the root credentials of a data directory as export lines."""
     config = from_env(data_dir=data_dir)
-    inst = identity.load_or_create(config.data_dir)
+    inst = identity.load_existing(config.data_dir)
+    if inst is None:
+        typer.echo(
+            f"hutch credentials: {config.data_dir} is not a hutch data directory yet: start"
+            f" `hutch serve --data-dir {config.data_dir}` once, or pass the --data-dir your server uses"
+            " (or set HUTCH_DATA_DIR).",
+            err=True,
+        )
+        raise typer.Exit(1)
     endpoint = identity.announced_endpoint(config.data_dir) or config.base_url
     for line in identity.export_lines(inst, endpoint, config.region):
         typer.echo(line)

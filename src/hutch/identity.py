@@ -82,11 +82,37 @@ def load_or_create(data_dir: Path) -> Installation:
     return Installation(account_id=account["account_id"], root=root)
 
 
+def load_existing(data_dir: Path) -> Installation | None:
+    """The installation of an existing data directory, or None — never creates one (client commands)."""
+    account = _read_json(data_dir / ACCOUNT_FILE)
+    if account is None or not account.get("account_id"):
+        return None
+    env_key = os.environ.get("HUTCH_ROOT_ACCESS_KEY_ID") or ""
+    env_secret = os.environ.get("HUTCH_ROOT_SECRET_ACCESS_KEY") or ""
+    if env_key and env_secret:
+        return Installation(account["account_id"], RootCredentials(env_key, env_secret, from_env=True))
+    stored = _read_json(data_dir / ROOT_FILE)
+    if stored is None:
+        return None
+    root = RootCredentials(stored["access_key_id"], stored["secret_access_key"], from_env=False)
+    return Installation(account["account_id"], root)
+
+
 def announce(data_dir: Path, endpoint: str, region: str) -> None:
     path = data_dir / SERVER_FILE
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({"endpoint": endpoint, "region": region, "pid": os.getpid()}) + "\n")
     os.replace(tmp, path)
+
+
+def withdraw(data_dir: Path) -> None:
+    """Forget the announcement at shutdown, if it is still this process's."""
+    path = data_dir / SERVER_FILE
+    try:
+        if json.loads(path.read_text()).get("pid") == os.getpid():
+            path.unlink()
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def announced_endpoint(data_dir: Path) -> str | None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import signal
+import socket
+import sys
+from pathlib import Path
 from types import FrameType
+from typing import IO, NoReturn
 
 import uvicorn
 
@@ -48,6 +53,9 @@ class _Server(uvicorn.Server):
 
 def run(config: Config) -> None:
     configure_logging(config.log_level)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    lock = _lock_data_dir(config.data_dir)
+    sock = _bind(config.host, config.port)
     rt = Runtime(config)
     ssl_kwargs: dict[str, str] = {}
     cert_note = None
@@ -63,8 +71,6 @@ def run(config: Config) -> None:
     server = _Server(
         uvicorn.Config(
             HutchApp(rt),
-            host=config.host,
-            port=config.port,
             loop="uvloop",
             http="httptools",
             lifespan="on",
@@ -76,5 +82,44 @@ def run(config: Config) -> None:
             **ssl_kwargs,  # type: ignore[arg-type]
         )
     )
-    server.run()
+    try:
+        server.run(sockets=[sock])
+    finally:
+        identity.withdraw(config.data_dir)
+        lock.close()
     log.info("stopped")
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"hutch: {message}", file=sys.stderr, flush=True)
+    raise SystemExit(2)
+
+
+def _lock_data_dir(data_dir: Path) -> IO[str]:
+    """One server per data directory: SQLite, the blobs and the announced endpoint are its alone."""
+    handle = (data_dir / ".lock").open("a+")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        running = identity.announced_endpoint(data_dir)
+        where = f" at {running}" if running else ""
+        _fail(f"another hutch is already serving {data_dir}{where}; stop it or use another --data-dir")
+    return handle
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind before anything is announced, so a busy port is a clear error and not a half-started server."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror as exc:
+        _fail(f"cannot resolve --host {host}: {exc}")
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror} (is another server using it? try --port)")
+    sock.set_inheritable(True)
+    return sock

@@ -207,3 +207,48 @@ def test_root_keys_from_environment(tmp_path: Path) -> None:
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     server = HutchServer(tmp_path / "term").start()
     assert server.stop() == 0
+
+
+def _serve(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUTCH_", "AWS_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "hutch", "serve", "--host", "127.0.0.1", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def test_a_second_server_on_the_same_data_dir_is_refused(hutch: HutchServer) -> None:
+    other_port = HutchServer(hutch.data_dir).port
+    done = _serve("--port", str(other_port), "--data-dir", str(hutch.data_dir))
+    assert done.returncode == 2
+    assert "already serving" in done.stderr and hutch.endpoint in done.stderr
+    # The running server's announcement is untouched.
+    assert json.loads((hutch.data_dir / "server.json").read_text())["endpoint"] == hutch.endpoint
+
+
+def test_a_busy_port_is_a_clear_error(hutch: HutchServer, tmp_path: Path) -> None:
+    done = _serve("--port", str(hutch.port), "--data-dir", str(tmp_path / "busy"))
+    assert done.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{hutch.port}" in done.stderr
+    assert not (tmp_path / "busy" / "server.json").exists()
+
+
+def test_credentials_of_a_directory_that_is_not_a_data_dir_is_an_error(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "hutch", "credentials", "--data-dir", str(tmp_path / "typo")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and "not a hutch data directory" in done.stderr
+    assert not (tmp_path / "typo" / "root-credentials.json").exists()
+
+
+def test_a_stopped_server_withdraws_its_announcement(tmp_path: Path) -> None:
+    server = HutchServer(tmp_path / "gone").start()
+    assert (server.data_dir / "server.json").exists()
+    server.stop()
+    assert not (server.data_dir / "server.json").exists()

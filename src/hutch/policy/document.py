@@ -227,12 +227,16 @@ def _legacy(statements: list[_RawStatement], kind: PolicyKind) -> None:
                     raise _fail(LEGACY_PARSING)
 
 
-def parse_policy(text: str, kind: PolicyKind) -> Policy:
-    """Validate ``text`` as a policy of ``kind``; raises MalformedPolicyError with IAM's reason."""
+def parse_policy(text: str, kind: PolicyKind, *, require_current_version: bool = False) -> Policy:
+    """Validate ``text`` as a policy of ``kind``; raises MalformedPolicyError with IAM's reason.
+
+    IAM accepts inline policies without a Version (they mean 2008-10-17: no policy variables) but insists on
+    2012-10-17 for managed policies; IAM asks for that with ``require_current_version``.
+    """
     document = _load(text)
     raws = _structure(document, text)
     version: str | None = document.get("Version")
-    if kind is PolicyKind.IDENTITY and version != VERSION_2012:
+    if require_current_version and version != VERSION_2012:
         raise _fail("Policy document must be version 2012-10-17 or greater.")
     _legacy(raws, kind)
     if kind is not PolicyKind.RESOURCE:

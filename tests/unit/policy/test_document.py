@@ -90,16 +90,6 @@ def test_statement_spans_cover_each_statement() -> None:
 CASES: list[tuple[str, PolicyKind, str]] = [
     ("This is not a json document", PolicyKind.IDENTITY, "Syntax errors in policy."),
     ("[]", PolicyKind.IDENTITY, "Syntax errors in policy."),
-    (
-        _doc(ALLOW_LIST, version=None),
-        PolicyKind.IDENTITY,
-        "Policy document must be version 2012-10-17 or greater.",
-    ),
-    (
-        _doc(ALLOW_LIST, version="2008-10-17"),
-        PolicyKind.IDENTITY,
-        "Policy document must be version 2012-10-17 or greater.",
-    ),
     (_doc(ALLOW_LIST, version="2013-10-17"), PolicyKind.IDENTITY, "Syntax errors in policy."),
     (json.dumps({"Version": "2012-10-17"}), PolicyKind.IDENTITY, "Syntax errors in policy."),
     (json.dumps({"Version": "2012-10-17", "Statement": []}), PolicyKind.IDENTITY, "Syntax errors in policy."),
@@ -323,3 +313,34 @@ def test_same_text_is_compiled_separately_for_each_kind() -> None:
 def test_overlong_epoch_date_value_is_malformed_not_a_crash() -> None:
     text = _doc({**ALLOW_LIST, "Condition": {"DateLessThan": {"aws:CurrentTime": "9" * 5000}}})
     assert _reason(text) == "The policy failed legacy parsing"
+
+
+@pytest.mark.parametrize("version", [None, "2008-10-17"])
+def test_managed_policies_must_be_the_current_version(version: str | None) -> None:
+    """IAM: "Policy document must be version 2012-10-17 or greater." for managed policies only."""
+    with pytest.raises(MalformedPolicyError) as err:
+        parse_policy(_doc(ALLOW_LIST, version=version), PolicyKind.IDENTITY, require_current_version=True)
+    assert err.value.reason == "Policy document must be version 2012-10-17 or greater."
+
+
+def test_inline_policies_may_leave_the_version_out_and_then_variables_are_literal() -> None:
+    """IAM User Guide, Version element: without it the policy is 2008-10-17, where ${...} is plain text."""
+    text = json.dumps(
+        {
+            "Statement": [
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/${aws:username}/*"}
+            ]
+        }
+    )
+    policy = parse_policy(text, PolicyKind.IDENTITY)
+    assert policy.version is None
+    from hutch.policy import AuthzRequest, NamedPolicy, PolicySet, RequestPrincipal, evaluate
+
+    arn = "arn:aws:iam::123456789012:user/alice"
+    who = RequestPrincipal(arn, "123456789012", "user", {"AWS": [arn]})
+    policies = PolicySet(identity=[NamedPolicy.from_text("inline", text, PolicyKind.IDENTITY)])
+    context = {"aws:username": "alice"}
+    literal = AuthzRequest(who, "s3:GetObject", "arn:aws:s3:::b/${aws:username}/x", context)
+    substituted = AuthzRequest(who, "s3:GetObject", "arn:aws:s3:::b/alice/x", context)
+    assert evaluate(literal, policies).allowed
+    assert not evaluate(substituted, policies).allowed

@@ -10,10 +10,11 @@ from hutch.policy.errors import MalformedPolicyError, PolicySizeExceededError
 from hutch.services.iam import errors
 
 
-def check(text: str, kind: PolicyKind, quota: tuple[str, int] | None = None) -> str:
+def check(text: str, kind: PolicyKind, quota: tuple[str, int] | None = None, *, managed: bool = False) -> str:
     """Validate ``text`` as IAM does (MalformedPolicyDocument / LimitExceeded) and return it unchanged.
 
-    IAM keeps a document as the caller wrote it, whitespace and all, and returns that text.
+    IAM keeps a document as the caller wrote it, whitespace and all, and returns that text. Managed policies
+    must be Version 2012-10-17; inline ones may leave the Version out.
     """
     document = text
     if quota is not None:
@@ -22,7 +23,7 @@ def check(text: str, kind: PolicyKind, quota: tuple[str, int] | None = None) -> 
         except PolicySizeExceededError as exc:
             raise errors.limit_exceeded(exc.reason) from None
     try:
-        parse_policy(document, kind)
+        parse_policy(document, kind, require_current_version=managed)
     except MalformedPolicyError as exc:
         raise errors.malformed_policy(exc.reason) from None
     return document

@@ -115,7 +115,7 @@ class ManagedPolicies:
     ) -> ManagedPolicy:
         validation.check_name(name, "policyName", 128)
         path = validation.check_path(path)
-        document = documents.check(document, PolicyKind.IDENTITY, MANAGED_POLICY_QUOTA)
+        document = documents.check(document, PolicyKind.IDENTITY, MANAGED_POLICY_QUOTA, managed=True)
         now = self.core.now()
         policy = ManagedPolicy(
             id=ids.unique_id("ANPA"),
@@ -171,7 +171,7 @@ class ManagedPolicies:
     # ---- versions --------------------------------------------------------------------------------------
 
     def create_version(self, arn: str, document: str, *, set_as_default: bool) -> PolicyVersion:
-        document = documents.check(document, PolicyKind.IDENTITY, MANAGED_POLICY_QUOTA)
+        document = documents.check(document, PolicyKind.IDENTITY, MANAGED_POLICY_QUOTA, managed=True)
         with self.core.writing() as conn:
             policy = self._customer(conn, arn)
             if len(store.versions(conn, policy)) >= MAX_VERSIONS:
