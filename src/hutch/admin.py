@@ -66,8 +66,10 @@ def explain(rt: Runtime, request: HttpRequest, match: re.Match[str], request_id:
     if record is None:
         raise ServiceError(
             "NoSuchRequest",
-            f"No authorization decision is recorded for request {wanted}"
-            " (hutch keeps the most recent ones, in memory, since it started).",
+            f"No authorization decision is recorded for request {wanted}. Either the request never reached"
+            " authorization (it failed earlier, e.g. its signature or token was refused: the server log has"
+            " one line per request id), or it is older than what hutch keeps (the most recent decisions,"
+            " in memory, since the server started).",
             404,
         )
     return json_response(200, record)

@@ -11,6 +11,8 @@ so it says what the policies really allow, with their variables substituted.
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -103,6 +105,30 @@ def _prefix_conditions(statements: Sequence[StatementTrace]) -> list[str]:
     return wanted
 
 
+def _unresolved_variables(statements: Sequence[StatementTrace], request: AuthzRequest) -> list[str]:
+    """Statements that matched the action but whose Resource variable had no value for this caller — usually
+    a misspelt key — with the closest key the request did have."""
+    keys = list(request.context)
+    notes: list[str] = []
+    for st in statements:
+        if st.outcome is not Outcome.RESOURCE_MISMATCH:
+            continue
+        for res in st.resources:
+            if res.resolved is not None:
+                continue
+            for name in re.findall(r"\$\{([^}]+)\}", res.pattern):
+                key = name.split(",", 1)[0].strip()
+                if key in ("*", "?", "$") or key.lower() in (k.lower() for k in keys):
+                    continue
+                close = difflib.get_close_matches(key.lower(), [k.lower() for k in keys], n=1, cutoff=0.8)
+                original = next((k for k in keys if close and k.lower() == close[0]), None)
+                hint = f" (did you mean ${{{original}}}?)" if original else ""
+                note = f"variable ${{{key}}} has no value for this caller{hint}"
+                if note not in notes:
+                    notes.append(note)
+    return notes
+
+
 def _sub_pitfall(request: AuthzRequest, usernames: UsernameLookup | None, looked_at: Sequence[str]) -> str:
     context = _context(request)
     identity_id = context.get(_COGNITO_SUB)
@@ -169,6 +195,9 @@ def plain_words(request: AuthzRequest, decision: Decision, usernames: UsernameLo
             + _sub_pitfall(request, usernames, [request.resource])
             + "."
         )
+    unresolved = _unresolved_variables(statements, request)
+    if unresolved:
+        return f"{who} would be allowed {action} by a statement whose " + "; ".join(unresolved) + "."
     if decision.denied_by is not None and decision.denied_by is not Layer.IDENTITY:
         return f"{who} {are} not allowed {action} here: {decision.reason}."
     return f"{who} {have} no policy that allows {action} at all ({decision.reason})."

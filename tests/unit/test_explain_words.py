@@ -106,3 +106,13 @@ def test_an_iam_user_is_named_in_the_singular() -> None:
     )
     text = plain_words(req, evaluate(req, PolicySet(identity=[]), explain=True))
     assert text.startswith("IAM user carol has no policy that allows s3:GetObject at all")
+
+
+def test_a_misspelt_variable_is_named_with_the_key_it_probably_meant() -> None:
+    typo = POLICY.replace('cognito-identity.amazonaws.com:sub}/*"', 'cognito-identity.amazonaws.com:sud}/*"')
+    assert typo != POLICY
+    policies = PolicySet(identity=[NamedPolicy.from_text("typo", typo, PolicyKind.IDENTITY)])
+    req = request("s3:PutObject", f"arn:aws:s3:::photos/cognito/myapp/{ALICE_ID}/x.txt")
+    text = plain_words(req, evaluate(req, policies, explain=True), usernames)
+    assert "variable ${cognito-identity.amazonaws.com:sud} has no value" in text
+    assert "did you mean ${cognito-identity.amazonaws.com:sub}?" in text
