@@ -14,11 +14,12 @@ def render(record: dict[str, Any]) -> str:
     lines = [f"request {record['request_id']}"]
     for entry in record.get("decisions", []):
         lines.append("")
-        # Plain words first, then the engine's one-line decision, then the full trace.
-        for part in (entry.get("words"), entry.get("summary")):
-            if part:
-                lines.append(part)
-                lines.append("")
+        # Plain words first (or, when there are none, the engine's one-line decision), then the full trace,
+        # which ends with the decision itself.
+        first = entry.get("words") or entry.get("summary")
+        if first:
+            lines.append(first)
+            lines.append("")
         lines.append(entry.get("text") or json.dumps(entry, indent=2))
     return "\n".join(lines)
 
