@@ -319,6 +319,16 @@ def test_the_pitfall_the_user_pool_sub_is_not_the_identity_id(
     assert f"{alice.user_pool_sub} is alice's user-pool sub" in first
 
 
+def test_a_forged_continuation_token_cannot_list_outside_her_folder(world: World, alice: Session) -> None:
+    """Security review: the token's start key once escaped the prefix the listing was authorized for."""
+    import base64
+
+    forged = base64.urlsafe_b64encode(b"\x00").decode()
+    with pytest.raises(ClientError) as refused:
+        alice.s3.list_objects_v2(Bucket=world.bucket, Prefix=f"{folder(alice)}/", ContinuationToken=forged)
+    assert refused.value.response["Error"]["Code"] == "InvalidArgument"
+
+
 def test_bobs_identity_id_with_alices_token_gets_nothing(
     hutch: HutchServer, alice: Session, bob: Session
 ) -> None:

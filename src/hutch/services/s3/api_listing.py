@@ -77,7 +77,7 @@ def _list(
 def list_objects_v2(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     encode = key_encoder(params)
     token = params.get("ContinuationToken")
-    cursor = Cursor.from_token(token) if token else None
+    cursor = Cursor.from_token(token, (params.get("Prefix") or "").encode("utf-8")) if token else None
     start_after = params.get("StartAfter")
     bucket, page = _list(call, params, start_after.encode("utf-8") if start_after else None, cursor)
     result: dict[str, Any] = {

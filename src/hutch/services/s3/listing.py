@@ -30,12 +30,13 @@ class Cursor:
         return base64.urlsafe_b64encode((b"\x01" if self.inclusive else b"\x00") + self.key).decode()
 
     @classmethod
-    def from_token(cls, token: str) -> Cursor:
+    def from_token(cls, token: str, prefix: bytes = b"") -> Cursor:
+        """The cursor of a continuation token this listing (same prefix) handed out; InvalidArgument else."""
         try:
             raw = base64.urlsafe_b64decode(token.encode("ascii"))
         except (binascii.Error, ValueError, UnicodeEncodeError):
             raw = b""
-        if not raw or raw[0] not in (0, 1):
+        if not raw or raw[0] not in (0, 1) or not raw[1:].startswith(prefix):
             raise ServiceError("InvalidArgument", "The continuation token provided is incorrect", 400)
         return cls(raw[1:], raw[0] == 1)
 
@@ -95,6 +96,9 @@ def walk(
         return Page(entries, prefixes, False, None, None)
     if cursor is not None and upper is not None and cursor.key >= upper:
         return Page(entries, prefixes, False, None, None)
+    if cursor is not None and cursor.key < prefix:
+        # A listing never leaves its prefix, whatever cursor it was handed: authorization covered the prefix.
+        cursor = Cursor(prefix, True)
 
     def full() -> bool:
         return len(entries) + len(prefixes) >= max_keys

@@ -143,6 +143,25 @@ def test_bad_continuation_token_is_invalid_argument() -> None:
         assert err.value.code == "InvalidArgument"
 
 
+def test_a_token_from_outside_the_listed_prefix_is_refused() -> None:
+    """Security: a forged token must not start a listing before the authorized prefix."""
+    forged = Cursor(b"\x00", True).token()
+    with pytest.raises(ServiceError) as err:
+        Cursor.from_token(forged, b"cognito/app/me/")
+    assert err.value.code == "InvalidArgument"
+    ours = Cursor(b"cognito/app/me/b", False).token()
+    assert Cursor.from_token(ours, b"cognito/app/me/").key == b"cognito/app/me/b"
+
+
+def test_the_walk_never_returns_keys_before_its_prefix_whatever_the_cursor() -> None:
+    table = FakeTable([b"admin/payroll.csv", b"cognito/app/alice/x", b"cognito/app/me/a", b"zzz"])
+    page = walk(
+        table.fetch, prefix=b"cognito/app/me/", delimiter=b"/", cursor=Cursor(b"\x00", True), max_keys=10
+    )
+    assert [r.key_bytes for r in page.entries] == [b"cognito/app/me/a"]
+    assert page.common_prefixes == []
+
+
 @settings(max_examples=150, deadline=None)
 @given(
     keys=st.lists(
