@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from hutch import ids
+from hutch import datadir, ids
 
 ROOT_FILE = "root-credentials.json"
 ACCOUNT_FILE = "account.json"
@@ -58,7 +58,7 @@ def _read_json(path: Path) -> dict[str, str] | None:
 
 
 def load_or_create(data_dir: Path) -> Installation:
-    data_dir.mkdir(parents=True, exist_ok=True)
+    datadir.prepare(data_dir)
     account = _read_json(data_dir / ACCOUNT_FILE)
     if account is None or not account.get("account_id"):
         account = {"account_id": ids.account_id()}

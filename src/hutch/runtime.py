@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
-from hutch import identity
+from hutch import datadir, identity
 from hutch.auth.credentials import Credential, CredentialChain, StaticCredentials
 from hutch.auth.principal import Principal
 from hutch.auth.principal import root as root_principal
@@ -36,12 +36,14 @@ SERVICE_PACKAGES = ("iam", "sts", "s3", "cognito_idp", "cognito_identity")
 class Runtime:
     def __init__(self, config: Config, *, engine: Engine | None = None) -> None:
         self.config = config
-        config.data_dir.mkdir(parents=True, exist_ok=True)
+        datadir.prepare(config.data_dir)
         self.installation = identity.load_or_create(config.data_dir)
         self.account_id = self.installation.account_id
         self.region = config.region
         self.engine = engine or store_engine.create_engine(config.db_url)
         store_engine.migrate(self.engine)
+        if not config.database_url:
+            datadir.secure_database_files(config.data_dir)
         # Small write transactions from request handlers share commits (one fsync per batch).
         self.group = GroupCommit(self.engine)
         self.root_principal: Principal = root_principal(self.account_id, self.installation.root.access_key_id)
