@@ -206,6 +206,18 @@ def test_the_output_document_has_the_documented_shape(hutch: HutchServer, tmp_pa
     assert "private/${identityId}/hello.txt" in doc["snippets"]["js"]
 
 
+def test_the_identity_pool_has_the_basic_flow_off(
+    hutch: HutchServer, client_factory: Any, tmp_path: Path
+) -> None:
+    """With the basic flow on, a signed-in user could assume any role that trusts the pool (security review)."""
+    out = tmp_path / "classic.json"
+    init_ok(hutch, "--bucket", unique("classic"), "--app", unique("classic"), output=out)
+    pool = client_factory("cognito-identity").describe_identity_pool(
+        IdentityPoolId=json.loads(out.read_text())["identityPoolId"]
+    )
+    assert pool["AllowClassicFlow"] is False
+
+
 def test_the_app_client_has_no_secret_and_the_three_flows(hutch: HutchServer, client_factory: Any) -> None:
     app, bucket = unique("client"), unique("client")
     out = init_ok(hutch, "--bucket", bucket, "--app", app)

@@ -43,6 +43,9 @@ def ensure_identity_pool(
         pool_id = ci.create_identity_pool(
             IdentityPoolName=names.identity_pool,
             AllowUnauthenticatedIdentities=guest,
+            # The basic flow would let a signed-in user assume any role that trusts this pool, not only the
+            # one the pool maps them to; the scenario does not need it.
+            AllowClassicFlow=False,
             CognitoIdentityProviders=[linked],
             IdentityPoolTags=names.tags,
         )["IdentityPoolId"]

@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import re
 from functools import cache
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
+from hutch.config import Config
 from hutch.errors import ServiceError
 from hutch.wire.http import HttpRequest
 from hutch.wire.models import service_model
@@ -89,6 +90,21 @@ def route(request: HttpRequest, scope_service: str | None, form_body: bytes | No
             return service
         raise UnknownService(f"Action {action!r} is not an IAM or STS operation")
     return "s3"
+
+
+def virtual_host_bases(config: Config) -> tuple[str, ...]:
+    """The hosts a bucket may be a subdomain of (``<bucket>.<base>``), longest first.
+
+    s3.localhost is there because clients refuse a certificate wildcard directly under one label
+    (*.localhost): the TLS certificate hutch generates names *.s3.localhost instead.
+    """
+    hosts = {"localhost", "s3.localhost", "localhost.localstack.cloud"}
+    public = urlsplit(config.base_url).hostname
+    if public:
+        hosts.add(public.lower())
+    if config.host not in ("0.0.0.0", "::"):  # noqa: S104 - comparing, not binding
+        hosts.add(config.host.lower())
+    return tuple(sorted(hosts, key=len, reverse=True))
 
 
 def bucket_from_host(host_header: str, base_hosts: tuple[str, ...]) -> str | None:

@@ -102,3 +102,19 @@ def test_actual_responses_carry_cors_headers_for_matching_origins(
     denied = httpx.get(f"{hutch.endpoint}/{cors_bucket}/missing-and-denied", headers={"Origin": ORIGIN})
     # Errors carry CORS headers too, so a browser app can read S3's error.
     assert denied.headers.get("access-control-allow-origin") == ORIGIN
+
+
+@pytest.mark.parametrize("base", ["localhost", "s3.localhost"])
+def test_virtual_hosted_responses_carry_the_buckets_cors_headers(
+    hutch: HutchServer, s3: Any, cors_bucket: str, base: str
+) -> None:
+    s3.put_bucket_policy(
+        Bucket=cors_bucket,
+        Policy=f'{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::{cors_bucket}/*"}}]}}',
+    )
+    s3.put_object(Bucket=cors_bucket, Key="pic", Body=b"img")
+    got = httpx.get(
+        f"{hutch.endpoint}/pic", headers={"Origin": ORIGIN, "Host": f"{cors_bucket}.{base}:{hutch.port}"}
+    )
+    assert got.status_code == 200 and got.content == b"img"
+    assert got.headers["access-control-allow-origin"] == ORIGIN

@@ -7,7 +7,6 @@ import os
 import threading
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from hutch.blobs import BlobStore, open_blob_store
 from hutch.blobs.pins import BlobPins
@@ -59,7 +58,7 @@ class S3Service:
         self.multipart_max_age = multipart_max_age_seconds()
         self._bucket_cache: dict[str, tuple[float, Bucket]] = {}
         self._bucket_lock = threading.Lock()
-        self._base_hosts = _base_hosts(rt)
+        self._base_hosts = routing.virtual_host_bases(rt.config)
 
     # -- used by the handlers -----------------------------------------------------------------------
 
@@ -230,14 +229,3 @@ def _path_parts(path: str) -> tuple[str, str]:
     """(bucket, key) of a path-style S3 path (already percent-decoded)."""
     bucket, _, key = path.lstrip("/").partition("/")
     return bucket, key
-
-
-def _base_hosts(rt: Runtime) -> tuple[str, ...]:
-    # The same hosts the pipeline recognises virtual-hosted requests under (app._base_hosts).
-    hosts = {"localhost", "localhost.localstack.cloud"}
-    public = urlsplit(rt.config.base_url).hostname
-    if public:
-        hosts.add(public.lower())
-    if rt.config.host not in ("0.0.0.0", "::"):  # noqa: S104 - comparing, not binding
-        hosts.add(rt.config.host.lower())
-    return tuple(sorted(hosts, key=len, reverse=True))
