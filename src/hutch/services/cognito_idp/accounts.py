@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from hutch.errors import ServiceError
-from hutch.services.cognito_idp import schema
+from hutch.services.cognito_idp import identifiers, schema
 from hutch.services.cognito_idp.delivery import Destination
 from hutch.services.cognito_idp.faults import alias_exists, invalid_parameter
 from hutch.services.cognito_idp.lockout import LockoutState
@@ -33,7 +33,14 @@ def alias_kinds(pool: UserPool) -> list[str]:
 
 
 def resolve(conn: sa.Connection, pool: UserPool, identifier: str) -> User | None:
-    """The user ``identifier`` names: their username, or an alias the pool signs in with."""
+    """The user ``identifier`` names: by sub, username, or an alias the pool signs in with.
+
+    Cognito accepts a user's sub wherever it takes a username. The sub is asked first: it is fixed by the
+    server and printed in every ID token, while usernames and aliases are chosen by whoever signs up, so
+    a name or alias that spells someone's sub must never capture lookups meant for that user."""
+    by_sub = _by_sub(conn, pool, identifier)
+    if by_sub is not None:
+        return by_sub
     user = user_store.get_by_key(conn, pool.id, pool.key(identifier))
     if user is not None:
         return user
@@ -41,12 +48,14 @@ def resolve(conn: sa.Connection, pool: UserPool, identifier: str) -> User | None
         sub = user_store.sub_for_alias(conn, pool.id, kind, _alias_key(pool, kind, identifier))
         if sub is not None:
             return user_store.get_by_sub(conn, sub)
-    if len(identifier) == 36 and identifier.count("-") == 4:
-        # Cognito also accepts a user's sub wherever it takes a username.
-        by_sub = user_store.get_by_sub(conn, identifier.lower())
-        if by_sub is not None and by_sub.pool_id == pool.id:
-            return by_sub
     return None
+
+
+def _by_sub(conn: sa.Connection, pool: UserPool, identifier: str) -> User | None:
+    if not identifiers.looks_like_sub(identifier):
+        return None
+    user = user_store.get_by_sub(conn, identifier.lower())
+    return user if user is not None and user.pool_id == pool.id else None
 
 
 def _alias_key(pool: UserPool, kind: str, value: str) -> str:
@@ -135,9 +144,8 @@ def create_user(
     force_alias: bool = False,
 ) -> User:
     """Create a user. In pools that sign in with email / phone_number (UsernameAttributes) the given
-    name is that attribute and the username Cognito assigns is the sub, a UUID."""
-    from hutch.services.cognito_idp import identifiers
-
+    name is that attribute and the username Cognito assigns is the sub, a UUID. A username that spells
+    an existing user's sub already names that user (see ``resolve``): UsernameExistsException."""
     attrs = {k: v for k, v in attributes.items() if v is not None}
     kind = _looks_like(username)
     sub = identifiers.sub()
@@ -151,6 +159,8 @@ def create_user(
         raise invalid_parameter(
             f"Username cannot be of {label} format, since user pool is configured for {label} alias."
         )
+    elif _by_sub(conn, pool, username) is not None:
+        raise ServiceError("UsernameExistsException", exists_message)
     schema.check_values(pool.schema, attrs, creating=True)
     attrs["sub"] = sub
     user = User(

@@ -176,7 +176,10 @@ def global_sign_out(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 @operation(SERVICE, "RevokeToken")
 def revoke_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     """Revoke a refresh token and every access / ID token issued from it. Unknown tokens succeed quietly
-    (as OAuth token revocation does), so the call reveals nothing about which tokens exist."""
+    (as OAuth token revocation does), so the call reveals nothing about which tokens exist. A token can
+    only be revoked by the client it was issued to (with that client's secret, if it has one): another
+    client is refused rather than told "done" while nothing happened (RFC 7009 section 2.1; Cognito:
+    "Refresh tokens must be revoked using the same client ID that was used to obtain the token")."""
     token = params["Token"]
     if token.count(".") == 2:
         raise ServiceError("UnsupportedTokenTypeException", "Unsupported token type")
@@ -191,7 +194,10 @@ def revoke_token(call: Call, params: dict[str, Any]) -> dict[str, Any]:
         raise ServiceError(
             "UnsupportedOperationException", "Token revocation is not enabled for this client."
         )
-    if session is not None and session.client_id == client.client_id:
-        with write(call.rt.engine) as conn:
-            session_store.revoke_session(conn, session.origin_jti, call.rt.now())
+    if session is None:
+        return {}
+    if session.client_id != client.client_id:
+        raise ServiceError("UnauthorizedException", "Token was not issued to this client.")
+    with write(call.rt.engine) as conn:
+        session_store.revoke_session(conn, session.origin_jti, call.rt.now())
     return {}

@@ -1,8 +1,12 @@
 """Public account operations (unsigned, authenticated by the app client and codes): SignUp, ConfirmSignUp,
 ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword.
 
-With PreventUserExistenceErrors (hutch's default) a name that matches no user gets the answer a real one
-would: a plausible code delivery, or a wrong-code error.
+With PreventUserExistenceErrors=ENABLED (hutch's default) a name that matches no user gets the answer a
+real one would, as AWS documents it ("Managing user existence error responses"): ForgotPassword and
+ResendConfirmationCode answer with a simulated delivery — also for a disabled user, or one with nowhere to
+send the code — and the confirmations answer wrong codes just as for a user: ExpiredCodeException when
+no code was asked for, CodeMismatchException, and LimitExceededException after too many (``decoys``).
+Checks that depend only on the pool (password policy, auto-verification) come first, for every name.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from hutch.services.cognito_idp import (
 )
 from hutch.services.cognito_idp.api_common import SERVICE, attribute_map, deliver, service
 from hutch.services.cognito_idp.faults import (
-    code_mismatch,
     invalid_parameter,
     not_authorized,
     user_disabled,
@@ -40,15 +43,26 @@ def _client_and_pool(call: Call, client_id: str) -> tuple[AppClient, UserPool]:
 
 
 def _simulated_delivery(pool: UserPool, identifier: str) -> dict[str, Any]:
-    """CodeDeliveryDetails for a user that does not exist: stable per name, shaped like a real one."""
+    """CodeDeliveryDetails for a name that gets no code: stable per name, shaped like a real one. The
+    medium follows the name's format, else the pool's verification settings (SMS first, as Cognito
+    prefers it when a user has both)."""
     digest = hashlib.sha256(
-        pool.decoy_secret + b"\x00delivery\x00" + pool.key(identifier).encode()
+        pool.decoy_secret + b"\x00delivery\x00" + pool.key(identifier).encode("utf-8", "surrogatepass")
     ).hexdigest()
     if identifier.startswith("+") and identifier[1:].isdigit():
         return delivery.Destination("phone_number", identifier).details()
+    if "@" not in identifier and pool.auto_verified_attributes == ["phone_number"]:
+        digits = "".join(str(int(c, 16) % 10) for c in digest[:10])
+        return delivery.Destination("phone_number", f"+1{digits}").details()
     local = identifier.split("@", 1)[0] if "@" in identifier else digest[0]
     domain = identifier.split("@", 1)[1] if "@" in identifier else digest[1]
     return delivery.Destination("email", f"{local}@{domain}").details()
+
+
+def _simulate(call: Call, pool: UserPool, identifier: str, purpose: str) -> dict[str, Any]:
+    """Answer as if a code went out: remember a decoy code for the name, send nothing."""
+    service(call).decoys.issue_code(pool, identifier, purpose, call.rt.now())
+    return {"CodeDeliveryDetails": _simulated_delivery(pool, identifier)}
 
 
 @operation(SERVICE, "SignUp")
@@ -111,7 +125,9 @@ def confirm_sign_up(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     client, pool = _client_and_pool(call, params["ClientId"])
     user = _public_user(call, client, pool, params)
     if user is None:
-        raise code_mismatch()
+        # A user who signed up was sent a code; answer as if this name had been.
+        decoys = service(call).decoys
+        raise decoys.redeem_code(pool, params["Username"], "signup", call.rt.now(), assume_issued=True)
     if user.status != UNCONFIRMED:
         raise not_authorized(f"User cannot be confirmed. Current status is {user.status}")
     now = call.rt.now()
@@ -132,13 +148,19 @@ def resend_confirmation_code(call: Call, params: dict[str, Any]) -> dict[str, An
     svc = service(call)
     client, pool = _client_and_pool(call, params["ClientId"])
     user = _public_user(call, client, pool, params)
-    if user is None:
-        return {"CodeDeliveryDetails": _simulated_delivery(pool, params["Username"])}
+    identifier = params["Username"]
+    if not pool.auto_verified_attributes:
+        raise invalid_parameter("Auto verification not turned on.")
+    hidden = client.prevents_user_existence_errors
+    if user is None or (hidden and not user.enabled):
+        return _simulate(call, pool, identifier, "signup")
     if user.status != UNCONFIRMED:
         raise invalid_parameter("User is already confirmed.")
     destination = delivery.for_confirmation(user, pool.auto_verified_attributes)
     if destination is None:
-        raise invalid_parameter("Auto verification not turned on.")
+        if hidden:
+            return _simulate(call, pool, identifier, "signup")
+        raise invalid_parameter("The user has no email or phone number to send a confirmation code to.")
     now = call.rt.now()
     with write(call.rt.engine) as conn:
         code = codes.issue_code(conn, pool, user, "signup", destination.attribute, now)
@@ -146,17 +168,25 @@ def resend_confirmation_code(call: Call, params: dict[str, Any]) -> dict[str, An
     return {"CodeDeliveryDetails": destination.details()}
 
 
+def _recovery_destination(pool: UserPool, user: User) -> delivery.Destination | None:
+    """Where a reset code for ``user`` can go; None when it cannot (disabled, nothing verified, or a
+    pool that leaves password resets to administrators)."""
+    if not user.enabled:
+        return None
+    return delivery.for_recovery(user, pool.settings.get("AccountRecoverySetting"))
+
+
 @operation(SERVICE, "ForgotPassword")
 def forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     svc = service(call)
     client, pool = _client_and_pool(call, params["ClientId"])
     user = _public_user(call, client, pool, params)
-    if user is None:
-        return {"CodeDeliveryDetails": _simulated_delivery(pool, params["Username"])}
-    if not user.enabled:
-        raise user_disabled()
-    destination = delivery.for_recovery(user, pool.settings.get("AccountRecoverySetting"))
-    if destination is None:
+    destination = _recovery_destination(pool, user) if user is not None else None
+    if user is None or destination is None:
+        if user is None or client.prevents_user_existence_errors:
+            return _simulate(call, pool, params["Username"], "forgot_password")
+        if not user.enabled:
+            raise user_disabled()
         raise invalid_parameter(
             "Cannot reset password for the user as there is no registered/verified email or phone_number"
         )
@@ -171,17 +201,21 @@ def forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
 def confirm_forgot_password(call: Call, params: dict[str, Any]) -> dict[str, Any]:
     client, pool = _client_and_pool(call, params["ClientId"])
     user = _public_user(call, client, pool, params)
-    if user is None:
-        raise code_mismatch()
-    if not user.enabled:
-        raise user_disabled()
     password = params["Password"]
     password_policy.check(pool.password_policy, password)
-    accounts.check_history(pool, user, password)
     now = call.rt.now()
+    if user is None or (client.prevents_user_existence_errors and _recovery_destination(pool, user) is None):
+        # ForgotPassword answered this name with a simulated delivery; answer its codes the same way.
+        raise service(call).decoys.redeem_code(pool, params["Username"], "forgot_password", now)
+    if not user.enabled:
+        raise user_disabled()
     with write(call.rt.engine) as conn:
         redeemed = codes.redeem_code(conn, pool, user, "forgot_password", params["ConfirmationCode"], now)
         if redeemed.error is None:
+            # Only once the code is proven: checked earlier, the history would tell anyone without a code
+            # whether a guess is the current password. Refused here, the transaction rolls back and the
+            # code stays usable for another password.
+            accounts.check_history(pool, user, password)
             # A reset code proves control of a verified contact; it confirms users who were waiting to
             # change a temporary or reset password, and leaves an unconfirmed sign-up unconfirmed.
             status = UNCONFIRMED if user.status == UNCONFIRMED else CONFIRMED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 import uuid
@@ -35,6 +36,14 @@ def client_secret() -> str:
 
 def sub() -> str:
     return str(uuid.uuid4())
+
+
+_UUID_SHAPE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def looks_like_sub(value: str) -> bool:
+    """Whether ``value`` has the shape of a sub (any UUID, either case), so may name a user by sub."""
+    return _UUID_SHAPE.fullmatch(value) is not None
 
 
 def decoy_secret() -> str:

@@ -66,8 +66,10 @@ class OutboxSender:
                 body=message.body,
                 created=self.now(),
             )
+        # For local use the outbox is where codes are delivered, so the line carries the body; with SMTP
+        # configured only SMS come here (SmtpSender logs no email body).
         log.info(
-            "message kept in the outbox",
+            "message kept in the outbox (`hutch outbox` shows it)",
             extra={
                 "fields": {
                     "pool_id": message.pool_id,

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from hutch.errors import ServiceError
 from hutch.services.cognito_idp import client_settings, keys
+from hutch.services.cognito_idp.decoys import DecoyRecords
 from hutch.services.cognito_idp.faults import client_not_found, not_authorized, pool_not_found
 from hutch.services.cognito_idp.model import AppClient, AuthSession, User, UserPool
 from hutch.services.cognito_idp.outbox import Sender, sender_from_env
@@ -67,6 +68,8 @@ class CognitoIdpService:
         self.rt = rt
         self.key_cache = keys.KeyCache()
         self.sender: Sender = sender or sender_from_env(rt.engine, rt.now)
+        # Lockouts and codes for names that must answer as if they were users (PreventUserExistenceErrors).
+        self.decoys = DecoyRecords()
 
     # --- public: what other services call ----------------------------------------------------------
 
@@ -262,6 +265,7 @@ class CognitoIdpService:
                 session_store.purge_codes(conn, now),
                 session_store.purge_sessions(conn, now),
                 outbox_store.purge(conn, now - OUTBOX_RETENTION),
+                self.decoys.prune(now),
             )
         if any(purged):
             log.debug("user pool housekeeping", extra={"fields": {"purged": purged}})

@@ -6,8 +6,8 @@ Flows: USER_SRP_AUTH → PASSWORD_VERIFIER (``signin_srp``), USER_PASSWORD_AUTH,
 Each request reads what it needs in one transaction, then does the slow work (exponentiations, RSA
 signatures) outside any transaction, and writes the few rows a sign-in changes in one short write
 transaction. Unknown users take the same path as wrong passwords — a decoy verifier check or a decoy SRP
-challenge — and get the same "Incorrect username or password." (unless the app client chose
-PreventUserExistenceErrors=LEGACY).
+challenge — get the same "Incorrect username or password." and lock out after the same failures
+(``decoys``), unless the app client chose PreventUserExistenceErrors=LEGACY.
 """
 
 from __future__ import annotations
@@ -122,10 +122,16 @@ def _password(
     now = svc.rt.now()
     if user is None:
         secret_hash.require(client, given_hash, [identifier])
+        if not client.prevents_user_existence_errors:
+            raise unknown_user(client)
+        # The name fails, and locks out, exactly as a user with a wrong password would.
+        if svc.decoys.locked(pool, identifier, now):
+            raise attempts_exceeded()
         # Spend the time a real check would, so timing does not tell a missing user from a wrong password.
         salt, verifier = decoy_verifier(pool.decoy_secret, pool.pool_name, identifier)
         verify_password(pool.pool_name, identifier, password, salt, verifier)
-        raise unknown_user(client)
+        svc.decoys.record_failure(pool, identifier, now)
+        raise incorrect_credentials()
     secret_hash.require(client, given_hash, [identifier, user.username, user.sub])
     if accounts.lockout_of(user).current(now).locked(now):
         raise attempts_exceeded()

@@ -49,6 +49,9 @@ def start(
         if user is None and not client.prevents_user_existence_errors:
             raise user_not_found()
         secret_hash.require(client, given_hash, [identifier])
+        # A decoy locks out like a user (see ``decoys``): refused before any challenge while locked.
+        if svc.decoys.locked(pool, identifier, now):
+            raise attempts_exceeded()
         user_id = _decoy_user_id(pool, identifier) if pool.username_attributes else pool.key(identifier)
         salt, verifier = decoy_verifier(pool.decoy_secret, pool.pool_name, user_id)
         sub = None
@@ -118,7 +121,13 @@ def answer(
     identifier = str(state.get("identifier") or "")
     names = [identifier, session.user_id_for_srp, *([user.username, user.sub] if user else [])]
     secret_hash.require(client, responses.get("SECRET_HASH"), names)
-    if user is None or not _names_user(pool, user, username, identifier):
+    if user is None:
+        # A decoy challenge: no claim can match; a wrong proof counts towards the name's lockout.
+        use_up(svc, key)
+        if verdict is ClaimVerdict.SIGNATURE_MISMATCH:
+            svc.decoys.record_failure(pool, identifier, now)
+        raise incorrect_credentials()
+    if not _names_user(pool, user, username, identifier):
         use_up(svc, key)
         raise incorrect_credentials()
     if verdict is not ClaimVerdict.ACCEPTED:

@@ -107,6 +107,28 @@ def test_revoke_token_checks_the_client_secret(
     public("RevokeToken", Token=refresh, ClientId=client["ClientId"], ClientSecret=client["ClientSecret"])
 
 
+def test_revoke_token_refuses_a_client_the_token_was_not_issued_to(
+    invoke: Invoke, public: Invoke, pool: dict[str, Any], app: dict[str, Any], tokens: dict[str, Any]
+) -> None:
+    other = invoke("CreateUserPoolClient", UserPoolId=pool["Id"], ClientName="other")["UserPoolClient"]
+    stranger_pool = invoke("CreateUserPool", PoolName="elsewhere")["UserPool"]
+    stranger = invoke("CreateUserPoolClient", UserPoolId=stranger_pool["Id"], ClientName="x")[
+        "UserPoolClient"
+    ]
+    for client in (other, stranger):
+        err = _error(public, "RevokeToken", Token=tokens["RefreshToken"], ClientId=client["ClientId"])
+        assert (err.code, err.message) == ("UnauthorizedException", "Token was not issued to this client.")
+    # Nothing was revoked: the session still works for the client it belongs to.
+    assert public("GetUser", AccessToken=tokens["AccessToken"])["Username"] == "alice"
+    refreshed = public(
+        "InitiateAuth",
+        ClientId=app["ClientId"],
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]},
+    )
+    assert "AccessToken" in refreshed["AuthenticationResult"]
+
+
 def test_change_password(public: Invoke, app: dict[str, Any], tokens: dict[str, Any]) -> None:
     token = tokens["AccessToken"]
     err = _error(

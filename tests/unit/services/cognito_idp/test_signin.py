@@ -297,6 +297,66 @@ def test_srp_failures_count_towards_the_lockout(
         srp_sign_in(public, pool, app, alice, PASSWORD)
 
 
+def _password_answers(public: Invoke, app: dict[str, Any], name: str, tries: int) -> list[str]:
+    answers = []
+    for _ in range(tries):
+        with pytest.raises(ServiceError) as err:
+            password_sign_in(public, app, name, "Wrong-pass1!")
+        assert err.value.code == "NotAuthorizedException"
+        answers.append(err.value.message)
+    return answers
+
+
+def test_an_unknown_name_locks_out_exactly_like_a_real_user(
+    public: Invoke, clock: Clock, app: dict[str, Any], alice: str
+) -> None:
+    # Otherwise the lockout tells which names are accounts, despite PreventUserExistenceErrors.
+    real = _password_answers(public, app, alice, 7)
+    ghost = _password_answers(public, app, "ghost", 7)
+    assert real == [INCORRECT] * 5 + ["Password attempts exceeded"] * 2
+    assert ghost == real
+    clock.advance(seconds=1)  # the first lockout (1 s) is over; the next failure locks for 2 s
+    assert _password_answers(public, app, "ghost", 2) == _password_answers(public, app, alice, 2)
+    clock.advance(minutes=16)  # a quiet quarter hour forgets the failures of both
+    assert _password_answers(public, app, "ghost", 5) == _password_answers(public, app, alice, 5)
+
+
+def test_a_locked_unknown_name_is_refused_at_srp_initiate_like_a_locked_user(
+    public: Invoke, pool: dict[str, Any], app: dict[str, Any], alice: str
+) -> None:
+    for name in (alice, "ghost"):
+        _password_answers(public, app, name, 5)
+        transport = HandlerTransport(public)
+        with refused("NotAuthorizedException", "Password attempts exceeded"):
+            AWSSRP(name, PASSWORD, pool["Id"], app["ClientId"], client=transport).authenticate_user()
+        assert transport.last_challenge == {}  # refused before any challenge, for both
+
+
+def test_srp_failures_lock_out_an_unknown_name_too(
+    public: Invoke, pool: dict[str, Any], app: dict[str, Any]
+) -> None:
+    for _ in range(5):
+        with refused("NotAuthorizedException", INCORRECT):
+            srp_sign_in(public, pool, app, "ghost", "Wrong-pass1!")
+    with refused("NotAuthorizedException", "Password attempts exceeded"):
+        password_sign_in(public, app, "ghost", "Wrong-pass1!")
+
+
+def test_legacy_client_keeps_saying_user_not_found_without_a_lockout(
+    invoke: Invoke, public: Invoke, pool: dict[str, Any]
+) -> None:
+    legacy = invoke(
+        "CreateUserPoolClient",
+        UserPoolId=pool["Id"],
+        ClientName="legacy",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+        PreventUserExistenceErrors="LEGACY",
+    )["UserPoolClient"]
+    for _ in range(7):
+        with refused("UserNotFoundException"):
+            password_sign_in(public, legacy, "ghost", "Wrong-pass1!")
+
+
 def test_unconfirmed_user_hears_so_only_with_the_right_password(public: Invoke, app: dict[str, Any]) -> None:
     public("SignUp", ClientId=app["ClientId"], Username="erin", Password=PASSWORD)
     with refused("NotAuthorizedException", INCORRECT):

@@ -177,10 +177,210 @@ def test_forgot_password_resets_with_the_code(
     assert err.code == "ExpiredCodeException"
 
 
-def test_forgot_password_needs_a_verified_contact(public: Invoke, web: dict[str, Any]) -> None:
+def _legacy(invoke: Invoke, pool: dict[str, Any]) -> dict[str, Any]:
+    client: dict[str, Any] = invoke(
+        "CreateUserPoolClient",
+        UserPoolId=pool["Id"],
+        ClientName="legacy",
+        PreventUserExistenceErrors="LEGACY",
+    )["UserPoolClient"]
+    return client
+
+
+def test_forgot_password_needs_a_verified_contact(
+    invoke: Invoke, public: Invoke, sent: KeptMessages, verified_pool: dict[str, Any], web: dict[str, Any]
+) -> None:
     _sign_up(public, web)
-    err = _error(public, "ForgotPassword", ClientId=web["ClientId"], Username="quinn")
+    sent.messages.clear()
+    # PreventUserExistenceErrors: a user with nowhere to send the code looks like a name with no user.
+    quinn = public("ForgotPassword", ClientId=web["ClientId"], Username="quinn")
+    nobody = public("ForgotPassword", ClientId=web["ClientId"], Username="nobody")
+    assert quinn.keys() == nobody.keys() == {"CodeDeliveryDetails"}
+    assert quinn["CodeDeliveryDetails"]["DeliveryMedium"] == nobody["CodeDeliveryDetails"]["DeliveryMedium"]
+    assert sent.messages == []
+    legacy = _legacy(invoke, verified_pool)
+    err = _error(public, "ForgotPassword", ClientId=legacy["ClientId"], Username="quinn")
     assert err.code == "InvalidParameterException" and "no registered/verified email" in err.message
+
+
+def _confirmed(public: Invoke, sent: KeptMessages, web: dict[str, Any], name: str = "quinn") -> None:
+    _sign_up(public, web, name)
+    public("ConfirmSignUp", ClientId=web["ClientId"], Username=name, ConfirmationCode=sent.last_code())
+    sent.messages.clear()
+
+
+def _wrong_code(sent: KeptMessages) -> str:
+    """A code that is certainly not the last one sent."""
+    return "111111" if sent.messages and sent.last_code() == "000000" else "000000"
+
+
+def _reset_answers(public: Invoke, sent: KeptMessages, web: dict[str, Any], name: str) -> list[str]:
+    """What ConfirmForgotPassword says to a wrong code: before any ForgotPassword, then six times after."""
+
+    def attempt() -> str:
+        return _error(
+            public,
+            "ConfirmForgotPassword",
+            ClientId=web["ClientId"],
+            Username=name,
+            ConfirmationCode=_wrong_code(sent),
+            Password="Brand-new1!",
+        ).code
+
+    before = attempt()
+    public("ForgotPassword", ClientId=web["ClientId"], Username=name)
+    return [before] + [attempt() for _ in range(6)]
+
+
+def test_confirm_forgot_password_answers_an_unknown_name_as_a_real_user(
+    public: Invoke, sent: KeptMessages, web: dict[str, Any]
+) -> None:
+    _confirmed(public, sent, web)
+    real = _reset_answers(public, sent, web, "quinn")
+    assert real == ["ExpiredCodeException"] + ["CodeMismatchException"] * 5 + ["LimitExceededException"]
+    assert _reset_answers(public, sent, web, "ghost") == real
+
+
+def test_forgot_password_treats_a_disabled_user_as_an_unknown_name(
+    invoke: Invoke, public: Invoke, sent: KeptMessages, verified_pool: dict[str, Any], web: dict[str, Any]
+) -> None:
+    _confirmed(public, sent, web)
+    invoke("AdminDisableUser", UserPoolId=verified_pool["Id"], Username="quinn")
+    details = public("ForgotPassword", ClientId=web["ClientId"], Username="quinn")["CodeDeliveryDetails"]
+    assert details["DeliveryMedium"] == "EMAIL"
+    assert sent.messages == []
+    err = _error(
+        public,
+        "ConfirmForgotPassword",
+        ClientId=web["ClientId"],
+        Username="quinn",
+        ConfirmationCode="000000",
+        Password="Brand-new1!",
+    )
+    assert err.code == "CodeMismatchException"
+    legacy = _legacy(invoke, verified_pool)
+    err = _error(public, "ForgotPassword", ClientId=legacy["ClientId"], Username="quinn")
+    assert (err.code, err.message) == ("NotAuthorizedException", "User is disabled.")
+
+
+def test_confirm_forgot_password_checks_the_password_policy_for_every_name(
+    public: Invoke, sent: KeptMessages, web: dict[str, Any]
+) -> None:
+    _confirmed(public, sent, web)
+    for name in ("quinn", "ghost"):
+        public("ForgotPassword", ClientId=web["ClientId"], Username=name)
+        err = _error(
+            public,
+            "ConfirmForgotPassword",
+            ClientId=web["ClientId"],
+            Username=name,
+            ConfirmationCode="000000",
+            Password="weak",
+        )
+        assert err.code == "InvalidPasswordException"
+
+
+def test_confirm_forgot_password_is_not_a_password_oracle(
+    invoke: Invoke, public: Invoke, sent: KeptMessages
+) -> None:
+    # Checking the password history before the code would tell anyone, without a code, whether a guess is
+    # the user's current password.
+    pool = invoke(
+        "CreateUserPool",
+        PoolName="hist",
+        AutoVerifiedAttributes=["email"],
+        Policies={"PasswordPolicy": {"PasswordHistorySize": 3}},
+    )["UserPool"]
+    web = invoke("CreateUserPoolClient", UserPoolId=pool["Id"], ClientName="web")["UserPoolClient"]
+    invoke(
+        "AdminCreateUser",
+        UserPoolId=pool["Id"],
+        Username="uma",
+        UserAttributes=[
+            {"Name": "email", "Value": "uma@example.com"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
+        MessageAction="SUPPRESS",
+    )
+    invoke("AdminSetUserPassword", UserPoolId=pool["Id"], Username="uma", Password=PASSWORD, Permanent=True)
+    public("ForgotPassword", ClientId=web["ClientId"], Username="uma")
+    err = _error(
+        public,
+        "ConfirmForgotPassword",
+        ClientId=web["ClientId"],
+        Username="uma",
+        ConfirmationCode=_wrong_code(sent),
+        Password=PASSWORD,
+    )
+    assert err.code == "CodeMismatchException"
+
+
+def test_password_history_is_checked_once_the_code_is_right_and_keeps_the_code(
+    invoke: Invoke, public: Invoke, sent: KeptMessages
+) -> None:
+    pool = invoke(
+        "CreateUserPool",
+        PoolName="hist2",
+        AutoVerifiedAttributes=["email"],
+        Policies={"PasswordPolicy": {"PasswordHistorySize": 3}},
+    )["UserPool"]
+    web = invoke(
+        "CreateUserPoolClient",
+        UserPoolId=pool["Id"],
+        ClientName="web",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"],
+    )["UserPoolClient"]
+    _confirmed(public, sent, web, "vic")
+    public("ForgotPassword", ClientId=web["ClientId"], Username="vic")
+    code = sent.last_code()
+    reset = {"ClientId": web["ClientId"], "Username": "vic", "ConfirmationCode": code}
+    err = _error(public, "ConfirmForgotPassword", Password=PASSWORD, **reset)
+    assert err.code == "PasswordHistoryPolicyViolationException"
+    public("ConfirmForgotPassword", Password="Brand-new1!", **reset)
+    assert "AuthenticationResult" in password_sign_in(public, web, "vic", "Brand-new1!")
+
+
+def test_confirm_sign_up_wrong_codes_run_out_for_unknown_names_too(
+    public: Invoke, sent: KeptMessages, web: dict[str, Any]
+) -> None:
+    _sign_up(public, web)
+
+    def answers(name: str) -> list[str]:
+        wrong = _wrong_code(sent)
+        return [
+            _error(
+                public, "ConfirmSignUp", ClientId=web["ClientId"], Username=name, ConfirmationCode=wrong
+            ).code
+            for _ in range(6)
+        ]
+
+    real = answers("quinn")
+    assert real == ["CodeMismatchException"] * 5 + ["LimitExceededException"]
+    assert answers("ghost") == real
+    # A new code (real or simulated) starts the count again.
+    for name in ("quinn", "ghost"):
+        public("ResendConfirmationCode", ClientId=web["ClientId"], Username=name)
+    assert answers("ghost") == answers("quinn") == real
+
+
+def test_resend_confirmation_code_to_a_disabled_user_sends_nothing(
+    invoke: Invoke, public: Invoke, sent: KeptMessages, verified_pool: dict[str, Any], web: dict[str, Any]
+) -> None:
+    _sign_up(public, web)
+    sent.messages.clear()
+    invoke("AdminDisableUser", UserPoolId=verified_pool["Id"], Username="quinn")
+    details = public("ResendConfirmationCode", ClientId=web["ClientId"], Username="quinn")
+    assert details["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    assert sent.messages == []
+
+
+def test_resend_without_auto_verification_says_so_for_every_name(invoke: Invoke, public: Invoke) -> None:
+    pool = invoke("CreateUserPool", PoolName="noverify")["UserPool"]
+    client = invoke("CreateUserPoolClient", UserPoolId=pool["Id"], ClientName="c")["UserPoolClient"]
+    public("SignUp", ClientId=client["ClientId"], Username="wes", Password=PASSWORD)
+    for name in ("wes", "ghost"):
+        err = _error(public, "ResendConfirmationCode", ClientId=client["ClientId"], Username=name)
+        assert err.code == "InvalidParameterException"
 
 
 def test_admin_reset_requires_a_new_password_through_the_code(
@@ -213,11 +413,21 @@ def test_unknown_names_get_answers_shaped_like_real_ones(
     assert first["CodeDeliveryDetails"] == again["CodeDeliveryDetails"]
     assert first["CodeDeliveryDetails"]["Destination"] == "g***@e***"
     assert public("ResendConfirmationCode", ClientId=web["ClientId"], Username="ghost")["CodeDeliveryDetails"]
-    for op, extra in (("ConfirmSignUp", {}), ("ConfirmForgotPassword", {"Password": PASSWORD})):
+    err = _error(
+        public, "ConfirmSignUp", ClientId=web["ClientId"], Username="ghost", ConfirmationCode="123456"
+    )
+    assert err.code == "CodeMismatchException"
+    for name, code in (("ghost", "ExpiredCodeException"), ("ghost@example.com", "CodeMismatchException")):
+        # As for a real user: no code asked for yet is an expired code; after ForgotPassword, a wrong one.
         err = _error(
-            public, op, ClientId=web["ClientId"], Username="ghost", ConfirmationCode="123456", **extra
+            public,
+            "ConfirmForgotPassword",
+            ClientId=web["ClientId"],
+            Username=name,
+            ConfirmationCode="123456",
+            Password=PASSWORD,
         )
-        assert err.code == "CodeMismatchException"
+        assert err.code == code
     assert sent.messages == []
 
 
@@ -240,3 +450,12 @@ def test_unknown_client_is_resource_not_found(public: Invoke) -> None:
         "ResourceNotFoundException",
         "User pool client nosuchclient does not exist.",
     )
+
+
+def test_simulated_delivery_follows_the_pools_verification_settings(invoke: Invoke, public: Invoke) -> None:
+    pool = invoke("CreateUserPool", PoolName="sms", AutoVerifiedAttributes=["phone_number"])["UserPool"]
+    client = invoke("CreateUserPoolClient", UserPoolId=pool["Id"], ClientName="c")["UserPoolClient"]
+    for op in ("ForgotPassword", "ResendConfirmationCode"):
+        details = public(op, ClientId=client["ClientId"], Username="ghost")["CodeDeliveryDetails"]
+        assert details["DeliveryMedium"] == "SMS" and details["AttributeName"] == "phone_number"
+        assert details["Destination"].startswith("+*******")

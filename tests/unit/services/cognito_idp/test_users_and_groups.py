@@ -117,6 +117,57 @@ def test_admin_get_user_by_username_or_sub(invoke: Invoke, pool: dict[str, Any],
     )
 
 
+def test_a_username_that_names_another_users_sub_is_refused(
+    invoke: Invoke, public: Invoke, pool: dict[str, Any], app: dict[str, Any], alice: str
+) -> None:
+    # alice's sub is in her ID token; an account named after it would capture admin lookups by sub.
+    sub = _attrs(invoke("AdminGetUser", UserPoolId=pool["Id"], Username=alice), "UserAttributes")["sub"]
+    for name in (sub, sub.upper()):
+        with pytest.raises(ServiceError) as err:
+            public("SignUp", ClientId=app["ClientId"], Username=name, Password=PASSWORD)
+        assert (err.value.code, err.value.message) == ("UsernameExistsException", "User already exists")
+        assert (
+            _code(
+                invoke,
+                operation="AdminCreateUser",
+                UserPoolId=pool["Id"],
+                Username=name,
+                MessageAction="SUPPRESS",
+            )
+            == "UsernameExistsException"
+        )
+    assert invoke("AdminGetUser", UserPoolId=pool["Id"], Username=sub)["Username"] == alice
+
+
+def test_a_uuid_shaped_username_that_is_nobodys_sub_is_an_ordinary_username(
+    invoke: Invoke, pool: dict[str, Any]
+) -> None:
+    name = "0b7e7c8a-3d1f-4c2e-9a5b-6f4d2e1c0a9b"
+    invoke("AdminCreateUser", UserPoolId=pool["Id"], Username=name, MessageAction="SUPPRESS")
+    got = invoke("AdminGetUser", UserPoolId=pool["Id"], Username=name)
+    assert got["Username"] == name and _attrs(got, "UserAttributes")["sub"] != name
+
+
+def test_a_sub_names_its_owner_even_when_an_alias_spells_it(invoke: Invoke) -> None:
+    pool = invoke("CreateUserPool", PoolName="alias-sub", AliasAttributes=["preferred_username"])["UserPool"]
+    for name in ("alice", "mallory"):
+        invoke("AdminCreateUser", UserPoolId=pool["Id"], Username=name, MessageAction="SUPPRESS")
+    sub = _attrs(invoke("AdminGetUser", UserPoolId=pool["Id"], Username="alice"), "UserAttributes")["sub"]
+    invoke(
+        "AdminUpdateUserAttributes",
+        UserPoolId=pool["Id"],
+        Username="mallory",
+        UserAttributes=[{"Name": "preferred_username", "Value": sub}],
+    )
+    invoke("CreateGroup", UserPoolId=pool["Id"], GroupName="admins")
+    invoke("AdminAddUserToGroup", UserPoolId=pool["Id"], Username=sub, GroupName="admins")
+    invoke("AdminDisableUser", UserPoolId=pool["Id"], Username=sub)
+    assert invoke("AdminGetUser", UserPoolId=pool["Id"], Username=sub)["Username"] == "alice"
+    members = invoke("ListUsersInGroup", UserPoolId=pool["Id"], GroupName="admins")["Users"]
+    assert [u["Username"] for u in members] == ["alice"]
+    assert invoke("AdminGetUser", UserPoolId=pool["Id"], Username="mallory")["Enabled"] is True
+
+
 def test_passwords_are_stored_only_as_salt_and_verifier(
     invoke: Invoke, runtime: Any, pool: dict[str, Any], alice: str
 ) -> None:
