@@ -39,6 +39,7 @@ test: $(STAMP) node lint typecheck
 	scripts/with-throwaway-postgres $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) node
+	bench/install.sh $(BIN)
 	$(BIN)/python -m bench $(if $(QUICK),--quick,)
 
 clean:

@@ -1,0 +1,1 @@
+"""One module per workload family; each exposes ``run(bench)`` and records Measurements on bench.run."""
