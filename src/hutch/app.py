@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
@@ -22,7 +22,7 @@ from hutch.auth import sigv2, sigv4
 from hutch.auth.failures import AuthFailure, AuthFailureKind
 from hutch.errors import InternalError, NotImplementedOperation, ServiceError
 from hutch.extra_routes import ExtraRoutes
-from hutch.operations import Call, lookup
+from hutch.operations import Call, OperationSpec, lookup
 from hutch.requestlog import log_request
 from hutch.runtime import Runtime
 from hutch.wire import routing
@@ -35,11 +35,27 @@ from hutch.wire.restxml_protocol import host_id_for
 log = logging.getLogger("hutch")
 
 AnyAuthParams = sigv4.AuthParams | sigv2.V2Params
+T = TypeVar("T")
 
 MAX_HEADER_BYTES = 64 * 1024
-# Bodies that are read whole (everything but S3 object uploads): the largest real ones are S3
-# CompleteMultipartUpload with 10,000 parts and DeleteObjects with 1,000 long keys.
-MAX_BODY_BYTES = 8 * 1024 * 1024
+# Bodies that are read whole (everything but S3 object uploads). The json and query APIs take small
+# documents: the largest member of an operation hutch serves is a 128 KiB policy (a few times that
+# percent-encoded), so 1 MiB is generous.
+MAX_API_BODY_BYTES = 1024 * 1024
+# S3's XML bodies that really are big: CompleteMultipartUpload with 10,000 parts and DeleteObjects with
+# 1,000 keys of up to 1,024 bytes. Every other S3 XML body (policies, CORS, tagging...) is small.
+MAX_S3_XML_BODY_BYTES = 8 * 1024 * 1024
+_LARGE_S3_BODIES = frozenset({"CompleteMultipartUpload", "DeleteObjects"})
+# Decoding a body costs time on the event loop that every other connection waits for. Up to this size
+# (nearly every request) it is cheaper inline than a hop to a worker thread; bigger bodies are routed,
+# decoded and parsed in a worker thread.
+INLINE_PARSE_BYTES = 16 * 1024
+# Worker threads that may decode big bodies at once: more would only share the GIL with the event loop.
+LARGE_BODY_WORKERS = 2
+# IAM is global: AWS scopes its credentials to us-east-1, while clients set to hutch's region sign for
+# that one; both are accepted. Every other service takes only the configured region.
+_GLOBAL_SERVICES = frozenset({"iam"})
+_GLOBAL_REGION = "us-east-1"
 
 
 class HutchApp:
@@ -47,6 +63,9 @@ class HutchApp:
         self.rt = rt
         self.extra = ExtraRoutes(rt)
         self.base_hosts = _base_hosts(rt)
+        self.large_body_work = anyio.CapacityLimiter(LARGE_BODY_WORKERS)
+        self.regions = frozenset({rt.region})
+        self.global_regions = frozenset({rt.region, _GLOBAL_REGION})
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -95,8 +114,10 @@ class HutchApp:
             scope_service = auth_params.service if auth_params else None
             form_body = None
             if routing.is_form(request) and not request.headers.get("x-amz-target"):
-                form_body = await request.body.read_all(MAX_BODY_BYTES)
-            service = routing.route(request, scope_service, form_body)
+                form_body = await request.body.read_all(MAX_API_BODY_BYTES)
+            service = await self._off_loop_if_large(
+                form_body, routing.route, request, scope_service, form_body
+            )
             state["service"] = service
             if service != "s3" and is_open_cors_preflight(request):
                 return open_cors_preflight(request)
@@ -110,22 +131,22 @@ class HutchApp:
                     return await self._s3_preflight(s3_request, request_id)
                 if self._is_s3_form_upload(s3_request):
                     return await self._s3_form_upload(request, s3_request, request_id, state)
-            op = codec.find_operation(s3_request, form_body)
+            op = await self._off_loop_if_large(form_body, codec.find_operation, s3_request, form_body)
             state["operation"] = op.name
             streaming = codec.has_streaming_input(op)
             body = form_body
             if body is None and not streaming and service != "s3":
-                body = await request.body.read_all(MAX_BODY_BYTES)
+                body = await request.body.read_all(MAX_API_BODY_BYTES)
 
             principal, auth = await self._authenticate(
                 request, service, op, auth_params, body, s3_request.raw_path
             )
             state["principal"] = principal.arn
             if service == "s3":
-                stream, body = await self._s3_body(auth, request, streaming)
+                limit = MAX_S3_XML_BODY_BYTES if op.name in _LARGE_S3_BODIES else MAX_API_BODY_BYTES
+                stream, body = await self._s3_body(auth, request, streaming, limit)
             else:
                 stream = None
-            params = codec.parse(op, s3_request, body, stream)
             call = Call(
                 rt=self.rt,
                 request_id=request_id,
@@ -137,12 +158,19 @@ class HutchApp:
                 auth=auth,
             )
             spec = lookup(service, op.name)
-            if spec is None:
-                raise NotImplementedOperation(service, op.name)
-            if spec.is_async:
-                result = await spec.handler(call, params)  # type: ignore[misc]
+            if spec is not None and not spec.is_async and not self._is_large(body):
+                # A small body is parsed in the handler's own worker thread: off the loop, no extra hop.
+                result = await anyio.to_thread.run_sync(
+                    _parse_and_handle, codec, op, s3_request, body, stream, spec, call
+                )
             else:
-                result = await anyio.to_thread.run_sync(spec.handler, call, params)
+                params = await self._off_loop_if_large(body, codec.parse, op, s3_request, body, stream)
+                if spec is None:
+                    raise NotImplementedOperation(service, op.name)
+                if spec.is_async:
+                    result = await spec.handler(call, params)  # type: ignore[misc]
+                else:
+                    result = await anyio.to_thread.run_sync(spec.handler, call, params)
             state.update(call.log)
             response = codec.serialize(op, result, request_id)
         except AuthFailure as failure:
@@ -159,6 +187,17 @@ class HutchApp:
             await _settle_unread_body(request, response)
         self._finish(response, service, request_id, request)
         return response
+
+    @staticmethod
+    def _is_large(body: bytes | None) -> bool:
+        return body is not None and len(body) > INLINE_PARSE_BYTES
+
+    async def _off_loop_if_large(self, body: bytes | None, work: Callable[..., T], *args: Any) -> T:
+        """``work(*args)``: inline for a small (or no) body; for a big one in a worker thread, a few at a
+        time, since decoding holds the GIL and every thread doing it takes turns away from the loop."""
+        if not self._is_large(body):
+            return work(*args)
+        return await anyio.to_thread.run_sync(work, *args, limiter=self.large_body_work)
 
     async def _authenticate(
         self,
@@ -178,6 +217,9 @@ class HutchApp:
             if needs_auth and service != "s3":
                 raise AuthFailure.missing()
             return anonymous(self.rt.account_id), None
+        if isinstance(auth_params, sigv4.AuthParams):
+            accepted = self.global_regions if service in _GLOBAL_SERVICES else self.regions
+            sigv4.check_region(auth_params, accepted, self.rt.region)
         credential = await anyio.to_thread.run_sync(
             self.rt.credentials.lookup_access_key, auth_params.access_key_id
         )
@@ -205,7 +247,7 @@ class HutchApp:
         return credential.principal, auth
 
     async def _s3_body(
-        self, auth: sigv4.SigV4Auth | None, request: HttpRequest, streaming: bool
+        self, auth: sigv4.SigV4Auth | None, request: HttpRequest, streaming: bool, limit: int
     ) -> tuple[Any, bytes | None]:
         from hutch.auth.chunked import decode_body
 
@@ -215,7 +257,7 @@ class HutchApp:
         out = bytearray()
         async for chunk in decoded:
             out += chunk
-            if len(out) > MAX_BODY_BYTES:
+            if len(out) > limit:
                 raise ServiceError("MaxMessageLengthExceeded", "Your request was too big.", 400)
         return None, bytes(out)
 
@@ -291,6 +333,19 @@ async def _settle_unread_body(request: HttpRequest, response: HttpResponse) -> N
         except (TimeoutError, ClientDisconnected):
             pass
     response.set_header("connection", "close")
+
+
+def _parse_and_handle(
+    codec: ProtocolCodec,
+    op: Any,
+    request: HttpRequest,
+    body: bytes | None,
+    stream: AsyncIterator[bytes] | None,
+    spec: OperationSpec,
+    call: Call,
+) -> Any:
+    params = codec.parse(op, request, body, stream)
+    return spec.handler(call, params)
 
 
 async def _every(period: float, task: Any) -> None:

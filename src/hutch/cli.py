@@ -41,6 +41,30 @@ def serve(
         str | None, typer.Option("--database-url", help="SQLAlchemy URL [env HUTCH_DATABASE_URL]")
     ] = None,
     log_level: Annotated[str | None, typer.Option("--log-level", help="debug|info|warning")] = None,
+    trusted_proxies: Annotated[
+        str | None,
+        typer.Option(
+            "--trusted-proxies",
+            help="Comma-separated IPs/networks of reverse proxies whose X-Forwarded-For/-Proto are believed"
+            " [env HUTCH_TRUSTED_PROXIES, default none]",
+        ),
+    ] = None,
+    header_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--header-timeout",
+            help="Seconds a connection has to send its request headers (and may pause inside a body)"
+            " [env HUTCH_HEADER_TIMEOUT, default 30]",
+        ),
+    ] = None,
+    max_connections: Annotated[
+        int | None,
+        typer.Option(
+            "--max-connections",
+            help="Connections served at once; past it requests get 503 and, a little further, connections"
+            " are closed on accept [env HUTCH_MAX_CONNECTIONS, default 1000]",
+        ),
+    ] = None,
 ) -> None:
     """Start hutch: every service on one port."""
     from hutch.server import run
@@ -57,6 +81,9 @@ def serve(
             tls_key=key,
             database_url=database_url,
             log_level=log_level,
+            trusted_proxies=trusted_proxies,
+            header_timeout=header_timeout,
+            max_connections=max_connections,
         )
     except ConfigError as exc:
         typer.echo(f"hutch: {exc}", err=True)

@@ -21,6 +21,7 @@ class AuthFailureKind(Enum):
     DATE_INVALID = "date-invalid"  # no usable X-Amz-Date or Date
     UNSUPPORTED = "unsupported"  # SigV2, SigV4a, an unknown scheme
     UNKNOWN_KEY = "unknown-key"
+    WRONG_REGION = "wrong-region"  # the credential scope names a region this endpoint does not serve
     SIGNATURE_MISMATCH = "signature-mismatch"
     SKEW = "skew"  # header-signed request more than 15 minutes off the server clock
     PRESIGN_EXPIRED = "presign-expired"
@@ -83,6 +84,15 @@ class AuthFailure(Exception):
         )
 
     @classmethod
+    def wrong_region(cls, region: str, expected: str, *, presigned: bool = False) -> AuthFailure:
+        return cls(
+            AuthFailureKind.WRONG_REGION,
+            f"the region '{region}' is wrong; expecting '{expected}'",
+            presigned=presigned,
+            fields={_REGION_FIELD: expected, _SCOPED_REGION: region},
+        )
+
+    @classmethod
     def token_missing(cls) -> AuthFailure:
         return cls(AuthFailureKind.TOKEN_MISSING, "Temporary credentials need their session token.")
 
@@ -100,6 +110,12 @@ class AuthFailure(Exception):
 
     def __repr__(self) -> str:
         return f"AuthFailure({self.kind.name}, {self.message!r})"
+
+
+# S3 names the region it expected in a <Region> element (boto3 re-signs for it); the region the request was
+# scoped to travels alongside for the other services' wording and is not shown by S3.
+_REGION_FIELD = "Region"
+_SCOPED_REGION = "ScopedRegion"
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,7 @@ _S3: dict[AuthFailureKind, _Answer] = {
     K.DATE_INVALID: _Answer(
         "AccessDenied", 403, "AWS authentication requires a valid Date or x-amz-date header"
     ),
+    K.WRONG_REGION: _Answer("AuthorizationHeaderMalformed", 400),  # worded by _wrong_region
     K.UNSUPPORTED: _Answer("InvalidRequest", 400),
     K.UNKNOWN_KEY: _Answer(
         "InvalidAccessKeyId", 403, "The AWS Access Key Id you provided does not exist in our records.", True
@@ -190,6 +207,7 @@ _QUERY: dict[AuthFailureKind, _Answer] = {
     K.DATE_INVALID: _Answer("IncompleteSignature", 400),
     K.UNSUPPORTED: _Answer("IncompleteSignature", 400),
     K.UNKNOWN_KEY: _Answer("InvalidClientTokenId", 403, _TOKEN_INVALID_TEXT),
+    K.WRONG_REGION: _Answer("SignatureDoesNotMatch", 403),
     K.SIGNATURE_MISMATCH: _Answer("SignatureDoesNotMatch", 403, _SIGNATURE_TEXT),
     # "Signature expired: ... is now earlier than ... (... - 15 min.)" comes as SignatureDoesNotMatch.
     K.SKEW: _Answer("SignatureDoesNotMatch", 403),
@@ -212,6 +230,7 @@ _JSON: dict[AuthFailureKind, _Answer] = {
     K.DATE_INVALID: _Answer("IncompleteSignatureException", 400),
     K.UNSUPPORTED: _Answer("IncompleteSignatureException", 400),
     K.UNKNOWN_KEY: _Answer("UnrecognizedClientException", 400, _TOKEN_INVALID_TEXT),
+    K.WRONG_REGION: _Answer("InvalidSignatureException", 400),
     K.SIGNATURE_MISMATCH: _Answer("InvalidSignatureException", 400, _SIGNATURE_TEXT),
     K.SKEW: _Answer("InvalidSignatureException", 400),
     K.PRESIGN_EXPIRED: _Answer("InvalidSignatureException", 400),
@@ -238,6 +257,8 @@ def error_for(
     fields: Mapping[str, str] | None = None,
 ) -> ServiceError:
     """The error a client of ``service`` (a SigV4 service name: s3, iam, sts, cognito-idp, ...) expects."""
+    if kind is K.WRONG_REGION:
+        return _wrong_region(service, message, presigned, fields or {})
     if service == "s3":
         answer = _S3[kind]
         if kind is K.MALFORMED:
@@ -252,3 +273,20 @@ def error_for(
     text = answer.message if answer.message is not None else message
     extra = dict(fields or {}) if answer.with_fields else {}
     return ServiceError(answer.code, text, answer.status, fields=extra)
+
+
+def _wrong_region(service: str, message: str, presigned: bool, fields: Mapping[str, str]) -> ServiceError:
+    """S3: "...the region 'X' is wrong; expecting 'Y'" with <Region>Y</Region>, as a header or query
+    parameter error; the other services: "Credential should be scoped to a valid region, not 'X'. "."""
+    if service == "s3":
+        region = {_REGION_FIELD: fields[_REGION_FIELD]} if _REGION_FIELD in fields else {}
+        if presigned:
+            text = f"Error parsing the X-Amz-Credential parameter; {message}"
+            return ServiceError("AuthorizationQueryParametersError", text, 400, fields=region)
+        text = f"The authorization header is malformed; {message}"
+        return ServiceError(_S3[K.WRONG_REGION].code, text, 400, fields=region)
+    answer = (_JSON if service in JSON_SERVICES else _QUERY)[K.WRONG_REGION]
+    scoped = fields.get(_SCOPED_REGION, "")
+    return ServiceError(
+        answer.code, f"Credential should be scoped to a valid region, not '{scoped}'. ", answer.status
+    )

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import unquote
 
 from hutch.auth.failures import AuthFailure, AuthFailureKind
 from hutch.auth.signing import (
@@ -21,6 +23,7 @@ from hutch.auth.signing import (
     CredentialScope,
     canonical_request,
     is_hex_sha256,
+    query_pairs,
     query_params,
     sign,
     signatures_match,
@@ -50,6 +53,20 @@ _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9a-z-]+")  # an HTTP header name, lower-c
 _SUPPORTED = "Please use AWS4-HMAC-SHA256."
 _CREDENTIAL_SHAPE = (
     'the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".'
+)
+# Every query parameter that carries part of a presigned request's authentication. Each may appear once:
+# with two, the signature would be checked against one copy while another reader believes the other.
+_QUERY_AUTH_PARAMS = frozenset(
+    {
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-Signature",
+        "X-Amz-Date",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Expires",
+        "X-Amz-Security-Token",
+        "X-Amz-Content-Sha256",
+    }
 )
 _PRESIGN_PARAMS = (
     "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, "
@@ -295,6 +312,9 @@ def parse_auth(request: HttpRequest) -> AuthParams | None:
             f"The authorization mechanism you have provided ('{scheme[:32]}') is not supported. {_SUPPORTED}",
         )
     if presign_keys:
+        repeated = _repeated_auth_param(request.query_string)
+        if repeated is not None:
+            raise _malformed(f"The {repeated} query parameter must appear only once.", True)
         return _parse_query(params)
     if "Signature" in params and ("AWSAccessKeyId" in params or "SignatureVersion" in params):
         raise AuthFailure(
@@ -304,6 +324,25 @@ def parse_auth(request: HttpRequest) -> AuthParams | None:
             presigned=True,
         )
     return None
+
+
+def _repeated_auth_param(query_string: str) -> str | None:
+    seen: set[str] = set()
+    for key, _ in query_pairs(query_string):
+        name = unquote(key)
+        if name in _QUERY_AUTH_PARAMS:
+            if name in seen:
+                return name
+            seen.add(name)
+    return None
+
+
+def check_region(params: AuthParams, accepted: Collection[str], expected: str) -> None:
+    """Refuse a credential scoped to a region this endpoint does not serve, as AWS does: the scope's
+    region becomes aws:RequestedRegion, which the caller must not get to choose. ``expected`` is the
+    region named in the error (S3 clients re-sign for it)."""
+    if params.region not in accepted:
+        raise AuthFailure.wrong_region(params.region, expected, presigned=params.presigned)
 
 
 # --- verification --------------------------------------------------------------------------------------

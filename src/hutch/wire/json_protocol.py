@@ -38,10 +38,49 @@ DEFAULT_VALIDATION_CODE = "ValidationException"
 
 _INT_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 _SPECIAL_FLOATS = {"NaN", "Infinity", "-Infinity"}
+# Error messages repeat what the client sent (a value, a header); never more than this of it.
+_MAX_ECHO = 256
+_MAX_MESSAGE = 1024
 
 
 def _serialization_error(message: str) -> ServiceError:
-    return ServiceError("SerializationException", message, 400)
+    return ServiceError("SerializationException", _bounded(message, _MAX_MESSAGE), 400)
+
+
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _is_well_formed(text: str) -> bool:
+    """False for a string holding a lone UTF-16 surrogate: JSON's ``\\ud800`` escapes decode to one, and
+    it is not Unicode text (it cannot be stored, compared or encoded as UTF-8)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _require_well_formed(text: str, path: str) -> None:
+    if not _is_well_formed(text):
+        raise WireValueError(
+            f"Invalid UTF-16 surrogate in the string at '{path}': it is not valid Unicode", path
+        )
+
+
+def _check_document(value: Any, path: str) -> None:
+    """Document-typed members are taken as sent; their strings must still be Unicode."""
+    if isinstance(value, str):
+        _require_well_formed(value, path)
+    elif isinstance(value, list):
+        for item in value:
+            _check_document(item, path)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _require_well_formed(key, path)
+            _check_document(item, path)
 
 
 def _json_kind(value: Any) -> str:
@@ -74,7 +113,7 @@ class JsonCodec:
         target = request.headers.get("x-amz-target") or ""
         prefix, _, name = target.rpartition(".")
         if prefix != self._target_prefix or name not in self._operation_names:
-            shown = target or "(no X-Amz-Target header)"
+            shown = _bounded(target, _MAX_ECHO) if target else "(no X-Amz-Target header)"
             raise ServiceError("UnknownOperationException", f"Unknown operation {shown}", 400)
         return self.service_model.operation_model(name)
 
@@ -119,6 +158,7 @@ class JsonCodec:
     def _value(self, shape: Shape, value: Any, path: str) -> Any:
         if isinstance(shape, StructureShape):
             if shape.is_document_type:
+                _check_document(value, path)
                 return value
             if not isinstance(value, dict):
                 raise WireValueError(f"Expected a structure at '{path}', found a {_json_kind(value)}", path)
@@ -153,6 +193,8 @@ class JsonCodec:
     def _scalar(shape: Shape, value: Any, path: str) -> Any:
         kind = shape.type_name
         found = _json_kind(value)
+        if isinstance(value, str):
+            _require_well_formed(value, path)
         if kind in ("string", "character"):
             if isinstance(value, str):
                 return value

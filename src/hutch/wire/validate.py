@@ -12,7 +12,8 @@ ValidationError); the protocol modules choose it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from functools import cache
 from typing import Any
 
 from botocore.model import ListShape, MapShape, Shape, StringShape, StructureShape
@@ -22,6 +23,10 @@ from hutch.wire.java_regex import compile_java
 from hutch.wire.shapes import validation_path
 
 _MAX_REPORTED = 10
+# A rejected value is echoed back at most this long (a 7 MB map must not become a 7 MB error), as AWS
+# shortens what it repeats.
+MAX_ECHOED_CHARS = 256
+_ELLIPSIS = "..."
 
 
 def violations(shape: Shape, value: Any, *, constraints: bool = True) -> list[str]:
@@ -107,15 +112,62 @@ def _scalar_violations(shape: Shape, value: Any) -> list[str]:
 
 
 def _describe(shape: Shape, value: Any, path: str) -> str:
-    # AWS never echoes a sensitive value (passwords, secrets, tokens) back in an error message.
-    if shape.metadata.get("sensitive"):
+    # AWS never echoes a sensitive value (passwords, secrets, tokens) back in an error message, nor a
+    # list or map that holds one (a Logins map's tokens, a user's attribute values).
+    if _holds_sensitive(shape) or isinstance(value, bytes):
         return f"Value at '{path}'"
-    if isinstance(value, bytes):
-        return f"Value at '{path}'"
-    if isinstance(value, list):
-        shown = "[" + ", ".join(str(item) for item in value) + "]"
+    return f"Value '{shown_value(value)}' at '{path}'"
+
+
+def shown_value(value: Any, limit: int = MAX_ECHOED_CHARS) -> str:
+    """``value`` as AWS's messages write it (lists ``[a, b]``, maps ``{k=v}``), cut after ``limit``
+    characters. Only as much of a big value is rendered as is shown."""
+    out: list[str] = []
+    size = 0
+    for piece in _pieces(value):
+        out.append(piece)
+        size += len(piece)
+        if size > limit:
+            return "".join(out)[:limit] + _ELLIPSIS
+    return "".join(out)
+
+
+def _pieces(value: Any) -> Iterator[str]:
+    if isinstance(value, list | tuple):
+        yield "["
+        for index, item in enumerate(value):
+            if index:
+                yield ", "
+            yield from _pieces(item)
+        yield "]"
     elif isinstance(value, Mapping):
-        shown = "{" + ", ".join(f"{k}={v}" for k, v in value.items()) + "}"
+        yield "{"
+        for index, (key, item) in enumerate(value.items()):
+            if index:
+                yield ", "
+            yield from _pieces(key)
+            yield "="
+            yield from _pieces(item)
+        yield "}"
     else:
-        shown = str(value)
-    return f"Value '{shown}' at '{path}'"
+        yield str(value)
+
+
+@cache
+def _holds_sensitive(shape: Shape) -> bool:
+    return _sensitive_within(shape, set())
+
+
+def _sensitive_within(shape: Shape, seen: set[str]) -> bool:
+    if shape.metadata.get("sensitive"):
+        return True
+    if shape.name in seen:  # recursive shapes
+        return False
+    seen.add(shape.name)
+    if isinstance(shape, StructureShape):
+        return any(_sensitive_within(member, seen) for member in shape.members.values())
+    if isinstance(shape, ListShape):
+        return _sensitive_within(shape.member, seen)
+    if isinstance(shape, MapShape):
+        return _sensitive_within(shape.key, seen) or _sensitive_within(shape.value, seen)
+    return False

@@ -115,3 +115,36 @@ def test_credential_layer_constructors() -> None:
     assert AuthFailure.token_missing().to_error("sts").code == "InvalidClientTokenId"
     assert AuthFailure.token_invalid().to_error("s3").code == "InvalidToken"
     assert AuthFailure.token_expired().to_error("cognito-idp").code == "ExpiredTokenException"
+
+
+@pytest.mark.parametrize(
+    ("presigned", "code", "prefix"),
+    [
+        (False, "AuthorizationHeaderMalformed", "The authorization header is malformed; "),
+        (True, "AuthorizationQueryParametersError", "Error parsing the X-Amz-Credential parameter; "),
+    ],
+)
+def test_s3_wrong_region_names_the_expected_region(presigned: bool, code: str, prefix: str) -> None:
+    error = AuthFailure.wrong_region("us-west-2", "eu-west-1", presigned=presigned).to_error("s3")
+    assert (error.code, error.status) == (code, 400)
+    assert error.message == prefix + "the region 'us-west-2' is wrong; expecting 'eu-west-1'"
+    # boto3 reads <Region> to re-sign for the right region; nothing else is added to the document.
+    assert error.fields == {"Region": "eu-west-1"}
+
+
+@pytest.mark.parametrize(
+    ("service", "code", "status"),
+    [
+        ("sts", "SignatureDoesNotMatch", 403),
+        ("iam", "SignatureDoesNotMatch", 403),
+        ("cognito-idp", "InvalidSignatureException", 400),
+        ("cognito-identity", "InvalidSignatureException", 400),
+    ],
+)
+def test_other_services_say_the_credential_should_be_scoped_to_a_valid_region(
+    service: str, code: str, status: int
+) -> None:
+    error = AuthFailure.wrong_region("us-west-2", "eu-west-1").to_error(service)
+    assert (error.code, error.status) == (code, status)
+    assert error.message == "Credential should be scoped to a valid region, not 'us-west-2'. "
+    assert error.fields == {}

@@ -20,8 +20,14 @@ from hypothesis import strategies as st
 
 from hutch.auth.failures import AuthFailure, AuthFailureKind
 from hutch.auth.signing import canonical_uri
-from hutch.auth.sigv4 import STREAMING_UNSIGNED_TRAILER, UNSIGNED_PAYLOAD, parse_auth, verify
-from hutch.wire.http import HttpRequest
+from hutch.auth.sigv4 import (
+    STREAMING_UNSIGNED_TRAILER,
+    UNSIGNED_PAYLOAD,
+    check_region,
+    parse_auth,
+    verify,
+)
+from hutch.wire.http import Body, Headers, HttpRequest
 from tests.unit.auth.oracle import (
     ACCESS_KEY,
     HTTP_ENDPOINT,
@@ -570,6 +576,80 @@ def test_presigned_sigv4a_is_unsupported() -> None:
     with pytest.raises(AuthFailure) as caught:
         parse_auth(with_query(signed.request, query))
     assert caught.value.kind is K.UNSUPPORTED
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "X-Amz-Signature",
+        "X-Amz-Credential",
+        "X-Amz-Date",
+        "X-Amz-Expires",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Algorithm",
+        "X-Amz-Security-Token",
+        "X-Amz-Content-Sha256",
+    ],
+)
+def test_a_repeated_presigned_auth_parameter_is_refused(name: str) -> None:
+    # A second copy after a valid URL: the first one verifies, so only refusing the repeat catches it.
+    signed = presigned_request(presign("s3", "get_object", {"Bucket": "b", "Key": "k"}, token=TOKEN))
+    signed.verify()
+    query = signed.request.query_string
+    if f"{name}=" not in query:  # boto3 does not presign the payload hash; the JS SDK does
+        query += f"&{name}=UNSIGNED-PAYLOAD"
+    request = with_query(signed.request, query + f"&{name}=second")
+    with pytest.raises(AuthFailure) as caught:
+        parse_auth(request)
+    assert caught.value.kind is K.MALFORMED
+    assert name in caught.value.message
+    assert caught.value.to_error("s3").code == "AuthorizationQueryParametersError"
+
+
+def test_a_repeated_signature_in_a_percent_encoded_name_is_refused() -> None:
+    signed = presigned_request(presign("s3", "get_object", {"Bucket": "b", "Key": "k"}))
+    request = with_query(signed.request, signed.request.query_string + "&X-Amz-%53ignature=" + "0" * 64)
+    with pytest.raises(AuthFailure) as caught:
+        parse_auth(request)
+    assert caught.value.kind is K.MALFORMED
+
+
+def test_a_repeated_presigned_parameter_is_incomplete_signature_for_sts() -> None:
+    signed = presigned_request(presign("sts", "get_caller_identity", {}, http_method="GET"))
+    request = with_query(signed.request, signed.request.query_string + "&X-Amz-Signature=" + "0" * 64)
+    with pytest.raises(AuthFailure) as caught:
+        parse_auth(request)
+    assert caught.value.to_error("sts").code == "IncompleteSignature"
+
+
+def test_a_repeated_authorization_header_is_malformed() -> None:
+    signed = _sts()
+    header = signed.request.headers["authorization"]
+    items = [*signed.request.headers.items(), ("authorization", header)]
+    request = HttpRequest("POST", signed.request.raw_path, "", Headers(items), Body.of(signed.body))
+    with pytest.raises(AuthFailure) as caught:
+        parse_auth(request)
+    assert caught.value.kind is K.MALFORMED
+
+
+@pytest.mark.parametrize("presigned", [False, True])
+def test_a_credential_scoped_to_another_region_is_refused(presigned: bool) -> None:
+    if presigned:
+        signed = presigned_request(presign("s3", "get_object", {"Bucket": "b", "Key": "k"}))
+    else:
+        signed = capture("s3", "get_object", {"Bucket": "b", "Key": "k"})
+    check_region(signed.params, {REGION}, REGION)
+    with pytest.raises(AuthFailure) as caught:
+        check_region(signed.params, {"eu-west-1"}, "eu-west-1")
+    failure = caught.value
+    assert failure.kind is K.WRONG_REGION
+    assert failure.presigned is presigned
+    assert failure.message == f"the region '{REGION}' is wrong; expecting 'eu-west-1'"
+
+
+def test_a_region_in_the_accepted_set_passes() -> None:
+    signed = capture("iam", "list_users")
+    check_region(signed.params, {"eu-west-1", REGION}, "eu-west-1")
 
 
 def test_verify_needs_an_aware_clock() -> None:

@@ -384,6 +384,75 @@ def test_a_sensitive_value_is_never_echoed_in_a_validation_message() -> None:
     )
 
 
+def test_a_map_of_sensitive_values_is_never_echoed() -> None:
+    # Logins maps provider names to tokens; eleven entries break its max of ten.
+    logins = {f"provider-{i}.example": f"token-{i}-" + "t" * 40 for i in range(11)}
+    body = json.dumps({"IdentityPoolId": IDENTITY_POOL, "Logins": logins}).encode()
+
+    error = _error("cognito-identity", "AWSCognitoIdentityService.GetId", body)
+
+    assert error.code == "ValidationException"
+    assert "Value at 'logins' failed to satisfy constraint" in error.message
+    assert "token-" not in error.message
+
+
+def test_a_huge_rejected_value_is_echoed_only_in_part() -> None:
+    metadata = {f"key-{i}": "v" * 100 for i in range(20_000)}
+    body = json.dumps({"AuthFlow": "MAGIC" * 100_000, "ClientId": "c", "ClientMetadata": metadata}).encode()
+
+    error = _error("cognito-idp", "AWSCognitoIdentityProviderService.InitiateAuth", body)
+
+    assert error.code == "InvalidParameterException"
+    assert "Value 'MAGICMAGIC" in error.message
+    assert len(error.message) < 4096
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"c","AuthParameters":{"USERNAME":"\\ud800"}}',
+        b'{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"c","AuthParameters":{"USERNAME":"a\\udc00b"}}',
+        b'{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"c","AuthParameters":{"\\ud83d":"x"}}',
+        b'{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"\\udfff"}',
+        b'{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"c","ClientMetadata":{"k":"\\ude00\\ud83d"}}',
+    ],
+)
+def test_a_lone_utf16_surrogate_is_a_serialization_exception(body: bytes) -> None:
+    error = _error("cognito-idp", "AWSCognitoIdentityProviderService.InitiateAuth", body)
+
+    assert (error.code, error.status) == ("SerializationException", 400)
+    assert "surrogate" in error.message
+
+
+@pytest.mark.parametrize(
+    "credential", [{"id": "\ud800"}, {"response": {"\udc00": 1}}, {"transports": ["usb", "\udbff"]}]
+)
+def test_a_lone_surrogate_inside_a_document_member_is_a_serialization_exception(
+    credential: dict[str, Any],
+) -> None:
+    body = json.dumps({"AccessToken": "t", "Credential": credential}).encode()
+
+    error = _error("cognito-idp", "AWSCognitoIdentityProviderService.CompleteWebAuthnRegistration", body)
+
+    assert error.code == "SerializationException"
+
+
+def test_a_surrogate_pair_is_the_character_it_encodes() -> None:
+    body = b'{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"c","AuthParameters":{"USERNAME":"a\\ud83d\\ude00"}}'
+
+    params = _parse("cognito-idp", "AWSCognitoIdentityProviderService.InitiateAuth", body)
+
+    assert params["AuthParameters"]["USERNAME"] == "a\U0001f600"
+
+
+def test_an_unknown_target_is_echoed_only_in_part() -> None:
+    codec, request = _post("cognito-idp", "AWSCognitoIdentityProviderService." + "X" * 60_000, b"{}")
+    with pytest.raises(ServiceError) as caught:
+        codec.find_operation(request, b"{}")
+    assert caught.value.code == "UnknownOperationException"
+    assert len(caught.value.message) < 1024
+
+
 def test_an_enum_violation_names_the_allowed_values() -> None:
     body = json.dumps({"AuthFlow": "MAGIC", "ClientId": "c"}).encode()
 
