@@ -62,7 +62,7 @@ class HutchApp:
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
         self.extra = ExtraRoutes(rt)
-        self.base_hosts = _base_hosts(rt)
+        self.base_hosts = routing.virtual_host_bases(rt.config)
         self.large_body_work = anyio.CapacityLimiter(LARGE_BODY_WORKERS)
         self.regions = frozenset({rt.region})
         self.global_regions = frozenset({rt.region, _GLOBAL_REGION})
@@ -355,18 +355,6 @@ async def _every(period: float, task: Any) -> None:
         except Exception:
             log.exception("maintenance task %s failed", getattr(task, "__qualname__", task))
         await anyio.sleep(period)
-
-
-def _base_hosts(rt: Runtime) -> tuple[str, ...]:
-    from urllib.parse import urlsplit
-
-    hosts = {"localhost", "s3.localhost", "localhost.localstack.cloud"}
-    public = urlsplit(rt.config.base_url).hostname
-    if public:
-        hosts.add(public.lower())
-    if rt.config.host not in ("0.0.0.0", "::"):  # noqa: S104 - comparing, not binding
-        hosts.add(rt.config.host.lower())
-    return tuple(sorted(hosts, key=len, reverse=True))
 
 
 def _header_bytes(request: HttpRequest) -> int:
