@@ -13,13 +13,12 @@ import secrets
 
 from hutch.services.cognito_idp.srp import (
     GROUP_BYTES,
-    GROUP_G,
     GROUP_N,
     SrpError,
     pad_hex,
     parse_hex,
     password_exponent,
-    pow_secret_exponent,
+    pow_generator,
 )
 
 SALT_BYTES = 16  # the size the Cognito clients use for their own device verifiers
@@ -34,7 +33,7 @@ def make_verifier(pool_name: str, user_id_for_srp: str, password: str) -> tuple[
     """
     salt = int.from_bytes(secrets.token_bytes(SALT_BYTES), "big")
     x = password_exponent(pool_name, user_id_for_srp, password, salt)
-    return pad_hex(salt), pad_hex(pow_secret_exponent(GROUP_G, x))
+    return pad_hex(salt), pad_hex(pow_generator(x))
 
 
 def verify_password(
@@ -52,7 +51,7 @@ def verify_password(
         x = password_exponent(pool_name, user_id_for_srp, password, salt)
     except SrpError:
         return False  # e.g. a lone surrogate: make_verifier never accepted such a password
-    candidate = pow_secret_exponent(GROUP_G, x)
+    candidate = pow_generator(x)
     return hmac.compare_digest(candidate.to_bytes(GROUP_BYTES, "big"), stored.to_bytes(GROUP_BYTES, "big"))
 
 

@@ -202,8 +202,9 @@ class CognitoIdpService:
             access_key=signing["access"],
         )
 
-    def open_session(self, conn: sa.Connection, material: TokenMaterial) -> tuple[AuthSession, str]:
-        """Record a new sign-in (in the caller's write transaction); returns it and its refresh token."""
+    def new_session(self, material: TokenMaterial) -> tuple[AuthSession, str]:
+        """A new sign-in and its refresh token, not yet recorded (``record_session`` does that, in the
+        write that also uses up the challenge it answered)."""
         now = self.rt.now()
         refresh_token = _new_refresh_token()
         session = AuthSession(
@@ -216,8 +217,12 @@ class CognitoIdpService:
             expires=now + client_settings.lifetime(material.client.settings, "RefreshToken"),
             revoked=None,
         )
-        session_store.insert_session(conn, session, refresh_hash(refresh_token))
         return session, refresh_token
+
+    @staticmethod
+    def record_session(conn: sa.Connection, session: AuthSession, refresh_token: str) -> None:
+        """Store a sign-in from ``new_session`` (in the caller's write transaction)."""
+        session_store.insert_session(conn, session, refresh_hash(refresh_token))
 
     def rotate_refresh_token(self, conn: sa.Connection, material: TokenMaterial, session: AuthSession) -> str:
         """A new refresh token for ``session``; the old one stops working."""

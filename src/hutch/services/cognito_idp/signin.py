@@ -136,8 +136,7 @@ def _password(
     if accounts.lockout_of(user).current(now).locked(now):
         raise attempts_exceeded()
     if not accounts.password_matches(pool, user, password):
-        with write(svc.rt.engine) as conn:
-            accounts.record_failure(conn, user, now)
+        svc.rt.group.run(lambda conn: accounts.record_failure(conn, user, now))
         raise incorrect_credentials()
     return signed_in(svc, pool, client, user, identifier, material=material)
 
@@ -150,10 +149,10 @@ def respond(
     session_token: str | None,
     responses: Mapping[str, str],
 ) -> dict[str, Any]:
+    if challenge == PASSWORD_VERIFIER:
+        return signin_srp.answer(svc, client_id, caller.pool_id, responses)
     with read(svc.rt.engine) as conn:
         client, pool = svc.client_and_pool(conn, client_id, caller.pool_id)
-    if challenge == PASSWORD_VERIFIER:
-        return signin_srp.answer(svc, pool, client, responses)
     if challenge == NEW_PASSWORD:
         return _new_password(svc, pool, client, session_token, responses)
     raise invalid_parameter(f"hutch does not implement the {challenge} challenge.")
@@ -257,6 +256,5 @@ def _refresh(
     rotated = None
     if (client.settings.get("RefreshTokenRotation") or {}).get("Feature") == "ENABLED":
         # Rotation: the old refresh token stops working the moment the new one is issued.
-        with write(svc.rt.engine) as writing:
-            rotated = svc.rotate_refresh_token(writing, material, session)
+        rotated = svc.rt.group.run(lambda writing: svc.rotate_refresh_token(writing, material, session))
     return {"ChallengeParameters": {}, "AuthenticationResult": svc.mint(material, session, rotated)}

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from hutch.services.cognito_idp import accounts, secret_hash
 from hutch.services.cognito_idp.faults import (
     attempts_exceeded,
@@ -27,7 +29,7 @@ from hutch.services.cognito_idp.signin_common import PASSWORD_VERIFIER, required
 from hutch.services.cognito_idp.srp import ClaimVerdict, ServerSession, SrpError
 from hutch.services.cognito_idp.store import sessions as session_store
 from hutch.services.cognito_idp.store import users as user_store
-from hutch.store.engine import read, write
+from hutch.store.engine import read
 
 if TYPE_CHECKING:
     from hutch.services.cognito_idp.service import CognitoIdpService
@@ -73,10 +75,11 @@ def start(
     except SrpError as error:
         raise invalid_parameter(str(error)) from None
     state = {"srp": session.to_state(), "sub": sub, "identifier": identifier}
-    with write(svc.rt.engine) as conn:
-        session_store.put_challenge(
+    svc.rt.group.run(
+        lambda conn: session_store.put_challenge(
             conn, session.session_id, pool.id, client.client_id, PASSWORD_VERIFIER, state, session.expires_at
         )
+    )
     return {
         "ChallengeName": PASSWORD_VERIFIER,
         "ChallengeParameters": {**session.challenge_parameters(), "USERNAME": user_id},
@@ -90,19 +93,22 @@ def _decoy_user_id(pool: UserPool, identifier: str) -> str:
 
 
 def answer(
-    svc: CognitoIdpService, pool: UserPool, client: AppClient, responses: Mapping[str, str]
+    svc: CognitoIdpService, client_id: str, pool_id: str | None, responses: Mapping[str, str]
 ) -> dict[str, Any]:
-    signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")
-    block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
-    timestamp = required(responses, "TIMESTAMP")
-    username = required(responses, "USERNAME")
-    try:
-        key = ServerSession.session_id_for(block)
-    except SrpError as error:
-        raise invalid_parameter(str(error)) from None
+    """RespondToAuthChallenge PASSWORD_VERIFIER for app client ``client_id`` (of pool ``pool_id``, when the
+    admin API names one)."""
     now = svc.rt.now()
     # One read transaction for everything, before the exponentiations.
     with read(svc.rt.engine) as conn:
+        client, pool = svc.client_and_pool(conn, client_id, pool_id)
+        signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")
+        block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")
+        timestamp = required(responses, "TIMESTAMP")
+        username = required(responses, "USERNAME")
+        try:
+            key = ServerSession.session_id_for(block)
+        except SrpError as error:
+            raise invalid_parameter(str(error)) from None
         pending = session_store.get_challenge(conn, key)
         if pending is None or pending[2] != PASSWORD_VERIFIER or pending[:2] != (pool.id, client.client_id):
             raise incorrect_credentials()
@@ -132,10 +138,14 @@ def answer(
         raise incorrect_credentials()
     if verdict is not ClaimVerdict.ACCEPTED:
         log.info("SRP claim refused", extra={"fields": {"pool_id": pool.id, "reason": verdict.value}})
-        with write(svc.rt.engine) as conn:
+        failed = user if verdict is ClaimVerdict.SIGNATURE_MISMATCH else None
+
+        def refuse(conn: sa.Connection) -> None:
             session_store.delete_challenge(conn, key)
-            if verdict is ClaimVerdict.SIGNATURE_MISMATCH:
-                accounts.record_failure(conn, user, now)
+            if failed is not None:
+                accounts.record_failure(conn, failed, now)
+
+        svc.rt.group.run(refuse)
         raise incorrect_credentials()
     return signed_in(
         svc, pool, client, user, identifier or user.username, material=material, consume_challenge=key

@@ -33,6 +33,8 @@ from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
+from hutch.services.cognito_idp import modexp
+
 # RFC 3526 / RFC 5054 3072-bit group, the one every Cognito client hard-codes.
 GROUP_N = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD"
@@ -216,8 +218,9 @@ def _as_utc(moment: datetime) -> datetime:
 
 # --- modular exponentiation -----------------------------------------------------------------------------
 # GMP (gmpy2) is ~8x faster than Python's pow on 3072-bit numbers, which is what lets a 2-core server do
-# hundreds of SRP sign-ins per second; its powmod_sec is also constant-time for secret exponents. Python's
-# pow gives identical results, only slower, so hutch keeps working where gmpy2 is missing.
+# hundreds of SRP sign-ins per second; ``modexp`` adds a fixed-base table for g and keeps secret exponents
+# constant-time and off the GIL. Python's pow gives identical results, only slower, so hutch keeps working
+# where gmpy2 is missing (and tests switch it off by setting _GMPY2 to None).
 
 
 def _load_gmpy2() -> ModuleType | None:
@@ -228,19 +231,27 @@ def _load_gmpy2() -> ModuleType | None:
 
 
 _GMPY2 = _load_gmpy2()
+_GROUP = modexp.Exponentiator(GROUP_N, GROUP_G, _GMPY2) if _GMPY2 is not None else None
 
 
 def _pow_public_exponent(base: int, exponent: int) -> int:
-    if _GMPY2 is not None:
-        return int(_GMPY2.powmod(base, exponent, GROUP_N))
+    if _GMPY2 is not None and _GROUP is not None:
+        return _GROUP.public_power(base, exponent)
     return pow(base, exponent, GROUP_N)
 
 
 def pow_secret_exponent(base: int, exponent: int) -> int:
-    """base^exponent mod N where the exponent is secret (b, x): GMP's side-channel-resistant variant."""
-    if _GMPY2 is not None and exponent > 0:
-        return int(_GMPY2.powmod_sec(base, exponent, GROUP_N))
+    """base^exponent mod N where the exponent is secret (b): constant-time in the exponent's value."""
+    if _GMPY2 is not None and _GROUP is not None:
+        return _GROUP.secret_power(base, exponent)
     return pow(base, exponent, GROUP_N)
+
+
+def pow_generator(exponent: int) -> int:
+    """g^exponent mod N for a secret exponent (b, a password's x): constant-time, from a fixed-base table."""
+    if _GMPY2 is not None and _GROUP is not None:
+        return _GROUP.generator_power(exponent)
+    return pow(GROUP_G, exponent, GROUP_N)
 
 
 # --- one sign-in attempt -------------------------------------------------------------------------------
@@ -315,7 +326,7 @@ class ServerSession:
         issued_at = _as_utc(now or datetime.now(UTC))
         while True:
             secret_b = (1 << EPHEMERAL_SECRET_BITS) | secrets.randbits(EPHEMERAL_SECRET_BITS)
-            srp_b = (MULTIPLIER_K * verifier + pow_secret_exponent(GROUP_G, secret_b)) % GROUP_N
+            srp_b = (MULTIPLIER_K * verifier + pow_generator(secret_b)) % GROUP_N
             # B ≡ 0 would let anyone pass; u = 0 would drop the password from S. Both are ~2^-256 events.
             if srp_b != 0 and scrambler(srp_a, srp_b) != 0:
                 break

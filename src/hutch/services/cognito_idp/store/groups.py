@@ -100,18 +100,24 @@ def remove_member(conn: sa.Connection, pool_id: str, name: str, sub: str) -> Non
     )
 
 
+_GROUPS_OF = (
+    sa.select(groups)
+    .join(
+        group_members,
+        sa.and_(group_members.c.pool_id == groups.c.pool_id, group_members.c.group_name == groups.c.name),
+    )
+    .order_by(groups.c.name)
+)
+# Every sign-in asks for all of a user's groups: that statement is built once (see ``users``).
+_ALL_GROUPS_OF = _GROUPS_OF.where(group_members.c.sub == sa.bindparam("sub"))
+
+
 def groups_of(
     conn: sa.Connection, sub: str, after: str | None = None, limit: int | None = None
 ) -> list[Group]:
-    query = (
-        sa.select(groups)
-        .join(
-            group_members,
-            sa.and_(group_members.c.pool_id == groups.c.pool_id, group_members.c.group_name == groups.c.name),
-        )
-        .where(group_members.c.sub == sub)
-        .order_by(groups.c.name)
-    )
+    if after is None and limit is None:
+        return [_group(r) for r in conn.execute(_ALL_GROUPS_OF, {"sub": sub})]
+    query = _GROUPS_OF.where(group_members.c.sub == sub)
     if after is not None:
         query = query.where(groups.c.name > after)
     if limit is not None:

@@ -10,6 +10,28 @@ import sqlalchemy as sa
 from hutch.services.cognito_idp.model import AppClient, UserPool, from_ms, to_ms
 from hutch.services.cognito_idp.tables import app_clients, signing_keys, user_pools, users
 
+# Statements that run on every sign-in, built once (see ``users``).
+_CLIENT_WITH_POOL = (
+    sa.select(
+        *app_clients.c,
+        user_pools.c.name.label("pool_name"),
+        user_pools.c.created_ms.label("pool_created_ms"),
+        user_pools.c.modified_ms.label("pool_modified_ms"),
+        user_pools.c.settings.label("pool_settings"),
+        user_pools.c.decoy_secret,
+    )
+    .join(user_pools, user_pools.c.id == app_clients.c.pool_id)
+    .where(app_clients.c.client_id == sa.bindparam("client_id"))
+)
+_SIGNING_KIDS = (
+    sa.select(signing_keys.c.kid, signing_keys.c.token_use)
+    .where(signing_keys.c.pool_id == sa.bindparam("pool_id"))
+    .order_by(signing_keys.c.created_ms, signing_keys.c.kid)
+)
+_FIND_KEY = sa.select(signing_keys.c.pool_id, signing_keys.c.token_use, signing_keys.c.private_pem).where(
+    signing_keys.c.kid == sa.bindparam("kid")
+)
+
 
 def _pool(row: Any) -> UserPool:
     m = row._mapping
@@ -100,20 +122,12 @@ def keys_for_pool(conn: sa.Connection, pool_id: str) -> list[tuple[str, str, str
 
 def signing_kids(conn: sa.Connection, pool_id: str) -> list[tuple[str, str]]:
     """(kid, token_use) of every key of the pool, oldest first (no key material: that is cached)."""
-    query = (
-        sa.select(signing_keys.c.kid, signing_keys.c.token_use)
-        .where(signing_keys.c.pool_id == pool_id)
-        .order_by(signing_keys.c.created_ms, signing_keys.c.kid)
-    )
-    return [(r.kid, r.token_use) for r in conn.execute(query)]
+    return [(r.kid, r.token_use) for r in conn.execute(_SIGNING_KIDS, {"pool_id": pool_id})]
 
 
 def find_key(conn: sa.Connection, kid: str) -> tuple[str, str, str] | None:
     """(pool_id, token_use, private_pem) for ``kid``."""
-    query = sa.select(signing_keys.c.pool_id, signing_keys.c.token_use, signing_keys.c.private_pem).where(
-        signing_keys.c.kid == kid
-    )
-    row = conn.execute(query).first()
+    row = conn.execute(_FIND_KEY, {"kid": kid}).first()
     return (row.pool_id, row.token_use, row.private_pem) if row is not None else None
 
 
@@ -154,19 +168,7 @@ def get_client(conn: sa.Connection, client_id: str) -> AppClient | None:
 
 def client_with_pool(conn: sa.Connection, client_id: str) -> tuple[AppClient, UserPool] | None:
     """An app client and its pool in one query (every public operation starts with both)."""
-    query = (
-        sa.select(
-            *app_clients.c,
-            user_pools.c.name.label("pool_name"),
-            user_pools.c.created_ms.label("pool_created_ms"),
-            user_pools.c.modified_ms.label("pool_modified_ms"),
-            user_pools.c.settings.label("pool_settings"),
-            user_pools.c.decoy_secret,
-        )
-        .join(user_pools, user_pools.c.id == app_clients.c.pool_id)
-        .where(app_clients.c.client_id == client_id)
-    )
-    row = conn.execute(query).first()
+    row = conn.execute(_CLIENT_WITH_POOL, {"client_id": client_id}).first()
     if row is None:
         return None
     m = row._mapping

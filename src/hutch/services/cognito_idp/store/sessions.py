@@ -11,6 +11,16 @@ import sqlalchemy as sa
 from hutch.services.cognito_idp.model import AuthSession, from_ms, to_ms
 from hutch.services.cognito_idp.tables import auth_sessions, challenges, codes
 
+# Statements that run on every sign-in or token check, built once (see ``users``).
+_INSERT_SESSION = auth_sessions.insert()
+_SESSION_BY_JTI = sa.select(auth_sessions).where(auth_sessions.c.origin_jti == sa.bindparam("origin_jti"))
+_SESSION_BY_REFRESH = sa.select(auth_sessions).where(
+    auth_sessions.c.refresh_hash == sa.bindparam("refresh_hash")
+)
+_INSERT_CHALLENGE = challenges.insert()
+_CHALLENGE = sa.select(challenges).where(challenges.c.key_hash == sa.bindparam("key_hash"))
+_DELETE_CHALLENGE = challenges.delete().where(challenges.c.key_hash == sa.bindparam("key_hash"))
+
 
 def _session(row: Any) -> AuthSession:
     m = row._mapping
@@ -28,27 +38,28 @@ def _session(row: Any) -> AuthSession:
 
 def insert_session(conn: sa.Connection, session: AuthSession, refresh_hash: str) -> None:
     conn.execute(
-        auth_sessions.insert().values(
-            origin_jti=session.origin_jti,
-            pool_id=session.pool_id,
-            client_id=session.client_id,
-            sub=session.sub,
-            refresh_hash=refresh_hash,
-            auth_time=session.auth_time,
-            created_ms=to_ms(session.created),
-            expires_ms=to_ms(session.expires),
-            revoked_ms=None,
-        )
+        _INSERT_SESSION,
+        {
+            "origin_jti": session.origin_jti,
+            "pool_id": session.pool_id,
+            "client_id": session.client_id,
+            "sub": session.sub,
+            "refresh_hash": refresh_hash,
+            "auth_time": session.auth_time,
+            "created_ms": to_ms(session.created),
+            "expires_ms": to_ms(session.expires),
+            "revoked_ms": None,
+        },
     )
 
 
 def get_session(conn: sa.Connection, origin_jti: str) -> AuthSession | None:
-    row = conn.execute(sa.select(auth_sessions).where(auth_sessions.c.origin_jti == origin_jti)).first()
+    row = conn.execute(_SESSION_BY_JTI, {"origin_jti": origin_jti}).first()
     return _session(row) if row is not None else None
 
 
 def session_for_refresh(conn: sa.Connection, refresh_hash: str) -> AuthSession | None:
-    row = conn.execute(sa.select(auth_sessions).where(auth_sessions.c.refresh_hash == refresh_hash)).first()
+    row = conn.execute(_SESSION_BY_REFRESH, {"refresh_hash": refresh_hash}).first()
     return _session(row) if row is not None else None
 
 
@@ -99,14 +110,15 @@ def put_challenge(
     expires: datetime,
 ) -> None:
     conn.execute(
-        challenges.insert().values(
-            key_hash=key_hash,
-            pool_id=pool_id,
-            client_id=client_id,
-            kind=kind,
-            state=json.dumps(state),
-            expires_ms=to_ms(expires),
-        )
+        _INSERT_CHALLENGE,
+        {
+            "key_hash": key_hash,
+            "pool_id": pool_id,
+            "client_id": client_id,
+            "kind": kind,
+            "state": json.dumps(state),
+            "expires_ms": to_ms(expires),
+        },
     )
 
 
@@ -114,7 +126,7 @@ def get_challenge(
     conn: sa.Connection, key_hash: str
 ) -> tuple[str, str, str, dict[str, Any], datetime] | None:
     """(pool_id, client_id, kind, state, expires) of a pending challenge."""
-    row = conn.execute(sa.select(challenges).where(challenges.c.key_hash == key_hash)).first()
+    row = conn.execute(_CHALLENGE, {"key_hash": key_hash}).first()
     if row is None:
         return None
     m = row._mapping
@@ -124,7 +136,7 @@ def get_challenge(
 def delete_challenge(conn: sa.Connection, key_hash: str) -> bool:
     """Use a challenge up. True only for the one caller whose DELETE removed the row, so a challenge is
     answered at most once even when two requests race."""
-    return bool(conn.execute(challenges.delete().where(challenges.c.key_hash == key_hash)).rowcount)
+    return bool(conn.execute(_DELETE_CHALLENGE, {"key_hash": key_hash}).rowcount)
 
 
 def purge_challenges(conn: sa.Connection, now: datetime) -> int:

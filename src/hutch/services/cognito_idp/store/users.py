@@ -47,6 +47,31 @@ def _user(row: Any, attributes: Mapping[str, str]) -> User:
     )
 
 
+# The statements every sign-in runs, built once: SQLAlchemy then reuses their compiled form and cache key
+# instead of rebuilding both per call (which cost more than SQLite's own work for these lookups).
+_ONE_USER = sa.select(
+    users, user_attributes.c.name.label("attribute_name"), user_attributes.c.value.label("attribute_value")
+).outerjoin(user_attributes, user_attributes.c.sub == users.c.sub)
+_BY_KEY = _ONE_USER.where(
+    users.c.pool_id == sa.bindparam("pool_id"), users.c.username_key == sa.bindparam("username_key")
+)
+_BY_SUB = _ONE_USER.where(users.c.sub == sa.bindparam("sub"))
+_SUB_FOR_ALIAS = sa.select(aliases.c.sub).where(
+    aliases.c.pool_id == sa.bindparam("pool_id"),
+    aliases.c.kind == sa.bindparam("kind"),
+    aliases.c.alias_key == sa.bindparam("alias_key"),
+)
+
+
+def _one_user(conn: sa.Connection, statement: sa.Select[Any], params: dict[str, str]) -> User | None:
+    """The user a prebuilt ``_ONE_USER`` statement finds, with its attributes (one row per attribute)."""
+    rows = conn.execute(statement, params).all()
+    if not rows:
+        return None
+    attributes = {r.attribute_name: r.attribute_value for r in rows if r.attribute_name is not None}
+    return _user(rows[0], attributes)
+
+
 def _attributes_of(conn: sa.Connection, subs: list[str]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {s: {} for s in subs}
     if not subs:
@@ -90,21 +115,16 @@ def insert_user(conn: sa.Connection, user: User, username_key: str) -> bool:
 
 
 def get_by_key(conn: sa.Connection, pool_id: str, username_key: str) -> User | None:
-    query = sa.select(users).where(users.c.pool_id == pool_id, users.c.username_key == username_key)
-    row = conn.execute(query).first()
-    return _with_attributes(conn, [row])[0] if row is not None else None
+    return _one_user(conn, _BY_KEY, {"pool_id": pool_id, "username_key": username_key})
 
 
 def get_by_sub(conn: sa.Connection, sub: str) -> User | None:
-    row = conn.execute(sa.select(users).where(users.c.sub == sub)).first()
-    return _with_attributes(conn, [row])[0] if row is not None else None
+    return _one_user(conn, _BY_SUB, {"sub": sub})
 
 
 def sub_for_alias(conn: sa.Connection, pool_id: str, kind: str, alias_key: str) -> str | None:
-    query = sa.select(aliases.c.sub).where(
-        aliases.c.pool_id == pool_id, aliases.c.kind == kind, aliases.c.alias_key == alias_key
-    )
-    value = conn.execute(query).scalar_one_or_none()
+    params = {"pool_id": pool_id, "kind": kind, "alias_key": alias_key}
+    value = conn.execute(_SUB_FOR_ALIAS, params).scalar_one_or_none()
     return str(value) if value is not None else None
 
 
