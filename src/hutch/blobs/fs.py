@@ -4,9 +4,10 @@
     <root>/data/<id[:2]>/<id>    committed blobs (256 fan-out directories, created up front)
 
 Commit is: fsync the file, rename it into data/ (atomic on one filesystem), fsync that directory. Only then
-may a caller record the blob id anywhere. Readers hold an open descriptor, so a delete (unlink) never cuts
-off a read already in progress. Every path is built from a validated random id, never from caller-supplied
-text.
+may a caller record the blob id anywhere. A large blob's pages are handed to the disk as they are written
+(see writeback.py), so that fsync mostly confirms work already done. Readers hold an open descriptor, so a
+delete (unlink) never cuts off a read already in progress. Every path is built from a validated random id,
+never from caller-supplied text.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hutch.blobs import BLOB_ID, BlobNotFound
+from hutch.blobs.writeback import start_writeback
 
 _FANOUT_DIGITS = 2
+# Written bytes not yet handed to the disk; past this much, writing them back starts (see writeback.py).
+WRITEBACK_STEP = 8 * 1024 * 1024
 _O_BINARY = getattr(os, "O_BINARY", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
@@ -41,6 +45,7 @@ class FsBlobWriter:
             self._tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY | _O_CLOEXEC, 0o600
         )
         self._size = 0
+        self._written_back = 0  # bytes before this offset have been handed to the disk
         self._done = False
 
     @property
@@ -55,6 +60,9 @@ class FsBlobWriter:
             written = os.write(self._fd, view)
             view = view[written:]
             self._size += written
+        if self._size - self._written_back >= WRITEBACK_STEP:
+            start_writeback(self._fd, self._written_back, self._size - self._written_back)
+            self._written_back = self._size
 
     def commit(self) -> str:
         if self._fd is None or self._done:

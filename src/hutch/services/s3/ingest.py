@@ -1,30 +1,42 @@
 """Request bodies into blobs: streamed, hashed on the way, committed only once the body proved intact.
 
 Small bodies are gathered in memory and written, hashed and committed in one worker-thread hop together with
-the metadata. Large ones flow through a bounded pipeline: the event loop receives into one block while worker
-threads hash and write the previous ones, so at most a few blocks are in memory whatever the size.
+the metadata. Large ones flow through a pipeline of a few reusable blocks: the event loop copies what it
+receives into a free block, and two worker threads take every full block in order, one computing the MD5
+behind the ETag, the other writing the file and computing the checksum, so the two halves use both cores.
+MD5 is the slowest step (it cannot be split), so it gets a thread of its own that never waits on a file
+write. Memory stays at PIPELINE_BLOCKS blocks per upload whatever the size.
 Nothing is committed before the body iterator has finished without raising (which is when the pipeline has
 checked every chunk signature, the payload hash and any checksum trailer).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import anyio
-import anyio.abc
 import anyio.to_thread
+from anyio.lowlevel import RunVar
 
 from hutch.auth.checksums import ChecksumAlgorithm
 from hutch.blobs import BlobStore, BlobWriter
+from hutch.blobs.stages import BlockStages
 from hutch.errors import ServiceError
 from hutch.services.s3.integrity import ObjectHasher
 
-BLOCK = 1024 * 1024
+BLOCK = 1024 * 1024  # bodies declared up to this size are gathered in memory
+# Blocks handed to the worker threads: big, so each thread wakes and takes the GIL rarely (a hashing
+# thread that has to win the GIL back after every 64 KiB spends its time waiting for the event loop).
+PIPELINE_BLOCK = 2 * 1024 * 1024
+PIPELINE_BLOCKS = 3  # one being filled while the threads work on the others
+# Uploads pipelined at once; more wait their turn (bounding memory at PIPELINE_BLOCK * BLOCKS each).
+MAX_PIPELINES = 8
 MAX_SINGLE_UPLOAD = 5 * 1024**3  # PutObject and UploadPart
 # Objects up to this size live inline in the database (see tables.object_data); parts are always blobs.
 INLINE_OBJECT_MAX = 64 * 1024
+
+_pipelines: RunVar[anyio.CapacityLimiter] = RunVar("hutch_s3_ingest_pipelines")
 
 
 def entity_too_large(limit: int) -> ServiceError:
@@ -101,49 +113,69 @@ async def receive(
             if len(gathered) > limit:
                 raise entity_too_large(limit)
         return Received(hasher, data=bytes(gathered))
-    return await _pipeline(store, body, hasher, limit)
+    async with _pipeline_slots():
+        return await _pipeline(store, body, hasher, limit)
+
+
+def _pipeline_slots() -> anyio.CapacityLimiter:
+    try:
+        return _pipelines.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(MAX_PIPELINES)
+        _pipelines.set(limiter)
+        return limiter
 
 
 async def _pipeline(
     store: BlobStore, body: AsyncIterator[bytes], hasher: ObjectHasher, limit: int
 ) -> Received:
     writer = await anyio.to_thread.run_sync(store.writer)
-    # Hashing (MD5 for the ETag) and writing each take a core at large sizes; they run in parallel
-    # worker threads, each in block order, each fed through its own one-block channel.
-    hash_in, hash_out = anyio.create_memory_object_stream[bytes](1)
-    write_in, write_out = anyio.create_memory_object_stream[bytes](1)
 
-    async def consume(blocks: anyio.abc.ObjectReceiveStream[bytes], step: Callable[[bytes], None]) -> None:
-        async with blocks:
-            async for block in blocks:
-                await anyio.to_thread.run_sync(step, block)
+    def write(block: memoryview) -> None:
+        writer.write(block)
+        hasher.update_checksum(block)
 
+    stages = BlockStages((hasher.update_etag, write), block_size=PIPELINE_BLOCK, blocks=PIPELINE_BLOCKS)
     try:
         async with anyio.create_task_group() as tasks:
-            tasks.start_soon(consume, hash_out, hasher.update)
-            tasks.start_soon(consume, write_out, writer.write)
-            async with hash_in, write_in:
-                buffer = bytearray()
-                total = 0
-                async for chunk in body:
-                    total += len(chunk)
-                    if total > limit:
-                        raise entity_too_large(limit)
-                    buffer += chunk
-                    if len(buffer) >= BLOCK:
-                        block = bytes(buffer)
-                        buffer.clear()
-                        await hash_in.send(block)
-                        await write_in.send(block)
-                if buffer:
-                    block = bytes(buffer)
-                    await hash_in.send(block)
-                    await write_in.send(block)
+            tasks.start_soon(stages.run)
+            try:
+                await _feed(body, stages, limit)
+            except BaseException:
+                stages.close(abandon=True)
+                raise
+            stages.close()
+        stages.raise_failure()
     except BaseException as exc:
-        await anyio.to_thread.run_sync(writer.abort)
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(writer.abort)
         # A task group wraps failures; hand the caller the error the client should see.
         raise _unwrap(exc) from None
     return Received(hasher, writer=writer)
+
+
+async def _feed(body: AsyncIterator[bytes], stages: BlockStages, limit: int) -> None:
+    """Copy the body into blocks, handing each full one to the stages (the only copy it makes)."""
+    total = 0
+    block = await stages.take()
+    space = memoryview(block.data)
+    filled = 0
+    async for chunk in body:
+        total += len(chunk)
+        if total > limit:
+            raise entity_too_large(limit)
+        rest = memoryview(chunk)
+        while rest:
+            n = min(len(rest), len(space) - filled)
+            space[filled : filled + n] = rest[:n]
+            filled += n
+            rest = rest[n:]
+            if filled == len(space):
+                stages.submit(block, filled)
+                block = await stages.take()
+                space = memoryview(block.data)
+                filled = 0
+    stages.submit(block, filled)
 
 
 def _unwrap(exc: BaseException) -> BaseException:

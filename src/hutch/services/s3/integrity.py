@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from hutch.auth.checksums import Checksum, ChecksumAlgorithm
 from hutch.errors import ServiceError
@@ -34,6 +35,19 @@ COMPOSITE_CAPABLE = (
     ChecksumAlgorithm.CRC32C,
     ChecksumAlgorithm.SHA1,
     ChecksumAlgorithm.SHA256,
+)
+
+# Digests whose update() reads any buffer (hashlib, zlib, awscrt's CRCs); awscrt's xxhash wants bytes.
+_READS_ANY_BUFFER = frozenset(
+    {
+        ChecksumAlgorithm.CRC32,
+        ChecksumAlgorithm.CRC32C,
+        ChecksumAlgorithm.CRC64NVME,
+        ChecksumAlgorithm.SHA1,
+        ChecksumAlgorithm.SHA256,
+        ChecksumAlgorithm.SHA512,
+        ChecksumAlgorithm.MD5,
+    }
 )
 
 # API member names: ChecksumCRC32, ChecksumCRC32C, ...
@@ -82,7 +96,11 @@ def supplied_checksum(params: dict[str, object]) -> tuple[ChecksumAlgorithm, str
 
 
 class ObjectHasher:
-    """MD5 (for the ETag) and, unless the request already carries a verified one, the object's checksum."""
+    """MD5 (for the ETag) and, unless the request already carries a verified one, the object's checksum.
+
+    The two halves may be fed from different threads (each in byte order): MD5 is the slow one, so a
+    large upload hashes it beside the thread that writes the file and runs the CRC.
+    """
 
     def __init__(self, algorithm: ChecksumAlgorithm | None) -> None:
         self._md5 = hashlib.md5(usedforsecurity=False)
@@ -90,10 +108,21 @@ class ObjectHasher:
         self.size = 0
 
     def update(self, data: bytes | bytearray | memoryview) -> None:
+        self.update_etag(data)
+        self.update_checksum(data)
+
+    def update_etag(self, data: bytes | bytearray | memoryview) -> None:
+        """MD5 and size."""
         self._md5.update(data)
-        if self._checksum is not None:
-            self._checksum.update(bytes(data) if not isinstance(data, bytes) else data)
         self.size += len(data)
+
+    def update_checksum(self, data: bytes | bytearray | memoryview) -> None:
+        if self._checksum is None:
+            return
+        if isinstance(data, bytes) or self._checksum.algorithm in _READS_ANY_BUFFER:
+            self._checksum.update(cast(bytes, data))  # read in place: no copy of a large block
+        else:
+            self._checksum.update(bytes(data))
 
     def md5(self) -> bytes:
         return self._md5.digest()
