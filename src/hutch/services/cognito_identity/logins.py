@@ -161,7 +161,10 @@ class LoginVerifier:
     def _cognito_token(
         self, candidates: list[tuple[CognitoProvider, str]], token: str, now: datetime
     ) -> VerifiedLogin:
-        claims = _unverified_claims(token)
+        # A token verified before has exactly these claims (the cache is keyed by the whole token): no need
+        # to decode it again to choose the checks below.
+        remembered = self.verified_tokens.get(token, now)
+        claims = remembered if remembered is not None else _unverified_claims(token)
         issuers = {issuer for _, issuer in candidates}
         if claims.get("iss") not in issuers:
             raise errors.invalid_login_token("Issuer doesn't match providerName")
@@ -177,7 +180,7 @@ class LoginVerifier:
         if self.user_pools is None:
             raise errors.invalid_login_token("Couldn't verify signed token.")
         server_side_check = any(p.server_side_token_check for p in matching)
-        verified = None if server_side_check else self.verified_tokens.get(token, now)
+        verified = None if server_side_check else remembered
         if verified is None:
             try:
                 # Signature against the user pool's keys, and that the session was not signed out or revoked.

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,7 @@ from hutch.services.cognito_identity.model import (
     mappings_from_api,
     mappings_to_api,
 )
+from hutch.services.cognito_identity.pool_cache import PoolCache
 from hutch.services.cognito_identity.tables import (
     identities,
     identity_pools,
@@ -44,16 +46,32 @@ ACTIVE_KEY = 1
 # The hot path's statements, built once: GetId and GetCredentialsForIdentity run a handful of these each.
 _POOL = sa.select(identity_pools).where(identity_pools.c.id == sa.bindparam("pool_id"))
 _TAG_MAPS = sa.select(principal_tag_maps).where(principal_tag_maps.c.pool_id == sa.bindparam("pool_id"))
-_IDENTITY = sa.select(identities).where(identities.c.id == sa.bindparam("identity_id"))
+_HELD = logins.alias("held")
+# An identity and its logins in one statement (one row per login; one row with NULLs when it has none).
+_IDENTITY_AND_LOGINS = (
+    sa.select(identities, _HELD.c.provider, _HELD.c.subject)
+    .outerjoin(_HELD, _HELD.c.identity_id == identities.c.id)
+    .where(identities.c.id == sa.bindparam("identity_id"))
+    .order_by(_HELD.c.linked_ms, _HELD.c.provider)
+)
+_OWNING = logins.alias("owning")
+# The identity holding one login, with all its logins: GetId for a known user is this one indexed read.
+_OWNER_AND_LOGINS = (
+    sa.select(identities, _HELD.c.provider, _HELD.c.subject)
+    .select_from(_OWNING)
+    .join(identities, identities.c.id == _OWNING.c.identity_id)
+    .outerjoin(_HELD, _HELD.c.identity_id == identities.c.id)
+    .where(
+        _OWNING.c.pool_id == sa.bindparam("pool_id"),
+        _OWNING.c.provider == sa.bindparam("provider"),
+        _OWNING.c.subject == sa.bindparam("subject"),
+    )
+    .order_by(_HELD.c.linked_ms, _HELD.c.provider)
+)
 _LOGINS_OF = (
     sa.select(logins.c.identity_id, logins.c.provider, logins.c.subject)
     .where(logins.c.identity_id.in_(sa.bindparam("identity_ids", expanding=True)))
     .order_by(logins.c.linked_ms, logins.c.provider)
-)
-_OWNER = sa.select(logins.c.identity_id).where(
-    logins.c.pool_id == sa.bindparam("pool_id"),
-    logins.c.provider == sa.bindparam("provider"),
-    logins.c.subject == sa.bindparam("subject"),
 )
 
 
@@ -81,6 +99,8 @@ class IdentityStore:
     def __init__(self, engine: Engine, region: str) -> None:
         self.engine = engine
         self.region = region
+        # Pools with their tag maps; every write below that changes either calls self._pools.changed().
+        self._pools: PoolCache[PoolView] = PoolCache()
 
     def new_identity_id(self) -> str:
         return f"{self.region}:{uuid.uuid4()}"
@@ -88,32 +108,43 @@ class IdentityStore:
     # ---- pools --------------------------------------------------------------------------------------------
 
     def insert_pool(self, pool: IdentityPool, now: datetime) -> None:
-        with write(self.engine) as conn:
+        with self._pool_write() as conn:
             conn.execute(
                 identity_pools.insert().values(**_pool_row(pool), created_ms=_ms(now), modified_ms=_ms(now))
             )
 
     def get_pool(self, pool_id: str) -> IdentityPool | None:
-        with read(self.engine) as conn:
-            row = conn.execute(_POOL, {"pool_id": pool_id}).first()
-        return _pool_from_row(row) if row is not None else None
+        view = self.pool_view(pool_id)
+        return view.pool if view is not None else None
 
     def pool_view(self, pool_id: str) -> PoolView | None:
+        return self._pools.get(pool_id, self._read_pool_view)
+
+    def _read_pool_view(self, pool_id: str) -> PoolView | None:
         with read(self.engine) as conn:
             return _pool_view(conn, pool_id)
 
+    @contextmanager
+    def _pool_write(self) -> Iterator[sa.Connection]:
+        """A write transaction that changes pools or tag maps: cached pools are dropped once it is over."""
+        try:
+            with write(self.engine) as conn:
+                yield conn
+        finally:
+            self._pools.changed()
+
     def identity_view(self, identity_id: str) -> tuple[Identity, PoolView] | None:
-        """An identity with its logins, and its pool, in one snapshot."""
+        """An identity with its logins (one read), and its pool."""
         with read(self.engine) as conn:
             identity = _load_identities(conn, [identity_id]).get(identity_id)
-            view = _pool_view(conn, identity.pool_id) if identity is not None else None
+        view = self.pool_view(identity.pool_id) if identity is not None else None
         return (identity, view) if identity is not None and view is not None else None
 
     def update_pool(
         self, pool_id: str, change: Callable[[IdentityPool], IdentityPool], now: datetime
     ) -> IdentityPool | None:
         """Apply ``change`` to the pool's current value atomically; None when the pool does not exist."""
-        with write(self.engine) as conn:
+        with self._pool_write() as conn:
             row = conn.execute(sa.select(identity_pools).where(identity_pools.c.id == pool_id)).first()
             if row is None:
                 return None
@@ -126,7 +157,7 @@ class IdentityStore:
         return updated
 
     def delete_pool(self, pool_id: str) -> bool:
-        with write(self.engine) as conn:
+        with self._pool_write() as conn:
             # Logins reference identities, not the pool: remove them explicitly before the cascade.
             conn.execute(logins.delete().where(logins.c.pool_id == pool_id))
             conn.execute(identities.delete().where(identities.c.pool_id == pool_id))
@@ -155,7 +186,7 @@ class IdentityStore:
     def put_tag_map(self, pool_id: str, provider: str, tag_map: PrincipalTagMap) -> None:
         key = (principal_tag_maps.c.pool_id == pool_id, principal_tag_maps.c.provider == provider)
         values = {"use_defaults": tag_map.use_defaults, "tags": _dump(dict(tag_map.tags))}
-        with write(self.engine) as conn:
+        with self._pool_write() as conn:
             if conn.execute(principal_tag_maps.update().where(*key).values(**values)).rowcount == 0:
                 conn.execute(principal_tag_maps.insert().values(pool_id=pool_id, provider=provider, **values))
 
@@ -198,8 +229,9 @@ class IdentityStore:
             plan = planner(current, owners)
             if not plan.changes_anything:
                 assert plan.identity_id is not None
-                if current is not None and current.identity_id == plan.identity_id:
-                    return current
+                for known in (current, *owners.values()):
+                    if known is not None and known.identity_id == plan.identity_id:
+                        return known
                 return _load_identities(conn, [plan.identity_id])[plan.identity_id]
         for attempt in (1, 2):
             try:
@@ -410,9 +442,8 @@ def _load_identities(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Ident
     if not ids:
         return {}
     if len(ids) == 1:
-        rows = conn.execute(_IDENTITY, {"identity_id": ids[0]}).all()
-    else:
-        rows = conn.execute(sa.select(identities).where(identities.c.id.in_(list(ids)))).all()
+        return _identities_with_logins(conn.execute(_IDENTITY_AND_LOGINS, {"identity_id": ids[0]}))
+    rows = conn.execute(sa.select(identities).where(identities.c.id.in_(list(ids)))).all()
     linked: dict[str, list[Login]] = {}
     for r in conn.execute(_LOGINS_OF, {"identity_ids": list(ids)}):
         linked.setdefault(r.identity_id, []).append(Login(r.provider, r.subject))
@@ -429,16 +460,36 @@ def _load_identities(conn: sa.Connection, ids: Sequence[str]) -> dict[str, Ident
     }
 
 
+def _identities_with_logins(rows: Iterable[sa.Row[Any]]) -> dict[str, Identity]:
+    """Identities from rows of (identity columns, provider, subject), in the rows' login order."""
+    found: dict[str, tuple[sa.Row[Any], list[Login]]] = {}
+    for r in rows:
+        held = found.setdefault(r.id, (r, []))[1]
+        if r.provider is not None:
+            held.append(Login(r.provider, r.subject))
+    return {
+        identity_id: Identity(
+            identity_id=r.id,
+            pool_id=r.pool_id,
+            state=r.state,
+            logins=tuple(held),
+            created_at=_when(r.created_ms),
+            modified_at=_when(r.modified_ms),
+        )
+        for identity_id, (r, held) in found.items()
+    }
+
+
 def _owners(conn: sa.Connection, pool_id: str, presented: Sequence[Login]) -> dict[Login, Identity]:
     """The identities holding each presented login; a proof (this service's token) is held by its identity."""
     owner_ids: dict[Login, str] = {}
+    found: dict[str, Identity] = {}
     real = [login for login in presented if not is_proof(login)]
     if len(real) == 1:
-        owner_id = conn.execute(
-            _OWNER, {"pool_id": pool_id, "provider": real[0].provider, "subject": real[0].subject}
-        ).scalar()
-        if owner_id is not None:
-            owner_ids[real[0]] = owner_id
+        params = {"pool_id": pool_id, "provider": real[0].provider, "subject": real[0].subject}
+        found = _identities_with_logins(conn.execute(_OWNER_AND_LOGINS, params))
+        for identity_id in found:
+            owner_ids[real[0]] = identity_id
     elif real:
         condition = sa.or_(
             *(
@@ -455,7 +506,8 @@ def _owners(conn: sa.Connection, pool_id: str, presented: Sequence[Login]) -> di
     for login in presented:
         if is_proof(login):
             owner_ids[login] = login.subject
-    found = _load_identities(conn, list(dict.fromkeys(owner_ids.values())))
+    missing = [i for i in dict.fromkeys(owner_ids.values()) if i not in found]
+    found.update(_load_identities(conn, missing))
     owners: dict[Login, Identity] = {}
     for login, identity_id in owner_ids.items():
         identity = found.get(identity_id)

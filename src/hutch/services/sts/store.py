@@ -54,23 +54,29 @@ def _session(row: Any) -> StoredSession:
     )
 
 
+# Built once: executing the same statement object reuses SQLAlchemy's compiled form (a per-call
+# ``.values(...)`` would build, key and look up a new statement every time).
+_INSERT = sessions.insert()
+
+
 def insert(conn: sa.Connection, s: StoredSession) -> None:
     conn.execute(
-        sessions.insert().values(
-            access_key_id=s.access_key_id,
-            secret=s.secret_access_key,
-            token_hash=s.token_hash,
-            role_id=s.role_id,
-            role_arn=s.role_arn,
-            session_name=s.session_name,
-            issued_at=s.issued_at,
-            expires_at=s.expires_at,
-            session_policies=json.dumps(list(s.session_policies)),
-            context=json.dumps({k: v if isinstance(v, str) else list(v) for k, v in s.context.items()}),
-            tags=json.dumps(s.tags),
-            source_identity=s.source_identity,
-            federated_provider=s.federated_provider,
-        )
+        _INSERT,
+        {
+            "access_key_id": s.access_key_id,
+            "secret": s.secret_access_key,
+            "token_hash": s.token_hash,
+            "role_id": s.role_id,
+            "role_arn": s.role_arn,
+            "session_name": s.session_name,
+            "issued_at": s.issued_at,
+            "expires_at": s.expires_at,
+            "session_policies": json.dumps(list(s.session_policies)),
+            "context": json.dumps({k: v if isinstance(v, str) else list(v) for k, v in s.context.items()}),
+            "tags": json.dumps(s.tags),
+            "source_identity": s.source_identity,
+            "federated_provider": s.federated_provider,
+        },
     )
 
 

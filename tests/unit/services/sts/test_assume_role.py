@@ -192,3 +192,24 @@ def test_trust_decisions_are_recorded_for_explain(runtime: Runtime, iam: IamServ
     assert entry["action"] == "sts:AssumeRole" and entry["resource"] == role.arn
     assert "trust policy of" in entry["text"]
     assert entry["summary"].startswith("Implicitly denied")
+
+
+def test_role_changes_are_in_force_for_the_next_assumption(runtime: Runtime, iam: IamService) -> None:
+    """Roles are remembered between assumptions; an IAM write must retire what was remembered."""
+    caller = _user(runtime, iam)
+    other = _user(runtime, iam)
+    name = unique("Cached")
+    role = iam.roles.create(name, _trust(caller.arn))
+    assert invoke(runtime, "sts", "AssumeRole", caller, RoleArn=role.arn, RoleSessionName="s")["Credentials"]
+    iam.roles.update_trust_policy(name, _trust(other.arn))
+    with pytest.raises(ServiceError) as exc:
+        invoke(runtime, "sts", "AssumeRole", caller, RoleArn=role.arn, RoleSessionName="s")
+    assert exc.value.code == "AccessDenied"
+    assert invoke(runtime, "sts", "AssumeRole", other, RoleArn=role.arn, RoleSessionName="s")["Credentials"]
+    iam.roles.delete(name)
+    with pytest.raises(ServiceError) as exc:
+        invoke(runtime, "sts", "AssumeRole", other, RoleArn=role.arn, RoleSessionName="s")
+    assert exc.value.code == "AccessDenied"
+    # A role created under a name that was missing a moment ago is found at once.
+    again = iam.roles.create(name, _trust(other.arn))
+    assert invoke(runtime, "sts", "AssumeRole", other, RoleArn=again.arn, RoleSessionName="s")["Credentials"]
