@@ -220,9 +220,12 @@ class HutchApp:
         if isinstance(auth_params, sigv4.AuthParams):
             accepted = self.global_regions if service in _GLOBAL_SERVICES else self.regions
             sigv4.check_region(auth_params, accepted, self.rt.region)
-        credential = await anyio.to_thread.run_sync(
-            self.rt.credentials.lookup_access_key, auth_params.access_key_id
-        )
+        # A key seen before is answered from memory on the loop; only a first sight costs a thread hop.
+        credential = self.rt.credentials.cached_access_key(auth_params.access_key_id)
+        if credential is None:
+            credential = await anyio.to_thread.run_sync(
+                self.rt.credentials.lookup_access_key, auth_params.access_key_id
+            )
         if credential is None:
             raise AuthFailure.unknown_key(auth_params.access_key_id)
         if isinstance(auth_params, sigv2.V2Params):

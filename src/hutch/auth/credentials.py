@@ -39,6 +39,11 @@ class Credential:
 class CredentialSource(Protocol):
     def lookup_access_key(self, access_key_id: str) -> Credential | None: ...
 
+    def cached_access_key(self, access_key_id: str) -> Credential | None:
+        """The credential if this source holds it in memory right now (no I/O), else None (ask
+        ``lookup_access_key``). Lets the event loop authenticate a known key without a worker-thread hop."""
+        ...
+
 
 class StaticCredentials:
     """A fixed set of keys: the root credentials of this installation."""
@@ -48,6 +53,8 @@ class StaticCredentials:
 
     def lookup_access_key(self, access_key_id: str) -> Credential | None:
         return self._by_key.get(access_key_id)
+
+    cached_access_key = lookup_access_key
 
 
 class CredentialChain:
@@ -60,6 +67,14 @@ class CredentialChain:
     def lookup_access_key(self, access_key_id: str) -> Credential | None:
         for source in self._sources:
             found = source.lookup_access_key(access_key_id)
+            if found is not None:
+                return found
+        return None
+
+    def cached_access_key(self, access_key_id: str) -> Credential | None:
+        """A credential some source already holds in memory; None means "look it up" (it may still exist)."""
+        for source in self._sources:
+            found = source.cached_access_key(access_key_id)
             if found is not None:
                 return found
         return None

@@ -136,6 +136,7 @@ class RestXmlCodec:
         self._router = Router(model)
         self._namespace = _response_namespace(model)
         self._writer = XmlWriter(_timestamp)
+        self._member_plans: dict[str, tuple[tuple[str, Shape, str, str, str], ...]] = {}
 
     # ---- requests -------------------------------------------------------------------------------------
 
@@ -190,10 +191,7 @@ class RestXmlCodec:
         bound_query: set[str] = set()
         params: dict[str, Any] = {}
         query_map: str | None = None
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            wire = wire_name(member, name)
-            path = validation_path("", name)
+        for name, member, location, wire, path in self._located_members(shape):
             if location == "uri" and wire in labels:
                 params[name] = decode_scalar(member, labels[wire], path)
             elif location == "querystring":
@@ -227,6 +225,20 @@ class RestXmlCodec:
                 params[query_map] = rest
         self._undo_chunked_framing(shape, request, params)
         return params
+
+    def _located_members(self, shape: StructureShape) -> tuple[tuple[str, Shape, str, str, str], ...]:
+        """(name, member, location, wire name, validation path) of the members bound outside the body,
+        worked out once per input shape: every request of that operation walks the same list."""
+        found = self._member_plans.get(shape.name)
+        if found is None:
+            found = tuple(
+                (name, member, location, wire_name(member, name), validation_path("", name))
+                for name, member in shape.members.items()
+                if (location := member.serialization.get("location"))
+                in ("uri", "querystring", "header", "headers")
+            )
+            self._member_plans[shape.name] = found
+        return found
 
     @staticmethod
     def _text(shape: Shape, text: str, path: str, timestamp_format: str) -> Any:

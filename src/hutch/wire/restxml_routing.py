@@ -20,6 +20,7 @@ from hutch.wire.http import HttpRequest
 
 _LABEL = re.compile(r"\{([^}]+)\}")
 _KNOWN_METHODS = frozenset({"GET", "PUT", "POST", "DELETE", "HEAD"})
+_MAX_CANDIDATE_SETS = 4096
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,26 @@ class Router:
         # ListDirectoryBuckets, which share GET /).
         self.routes = sorted(routes, key=lambda r: r.specificity, reverse=True)
         self._by_name = {route.op.name: route for route in routes}
+        # A route can only fit a request whose query holds all of its literal keys, so the routes worth
+        # trying depend on which of those keys the query has: a handful, instead of all hundred-odd.
+        self._literal_keys = frozenset(k for route in routes for k, _ in route.literal_query)
+        self._candidates: dict[tuple[str, frozenset[str]], tuple[Route, ...]] = {}
 
     def route_for(self, op: OperationModel) -> Route:
         return self._by_name[op.name]
+
+    def _candidates_for(self, method: str, query: dict[str, str]) -> tuple[Route, ...]:
+        """The routes of ``method`` whose literal query keys ``query`` all has, most specific first."""
+        present = frozenset(k for k in query if k in self._literal_keys)
+        key = (method, present)
+        found = self._candidates.get(key)
+        if found is None:
+            found = tuple(
+                r for r in self.routes if r.method == method and all(k in present for k, _ in r.literal_query)
+            )
+            if len(self._candidates) < _MAX_CANDIDATE_SETS:  # keys come from requests: keep it bounded
+                self._candidates[key] = found
+        return found
 
     def find(self, request: HttpRequest, query: dict[str, str]) -> Route:
         method = request.method.upper()
@@ -132,13 +150,17 @@ class Router:
                 "NotImplemented", "A header you provided implies functionality that is not implemented.", 501
             )
         raw_path = request.raw_path or "/"
-        resource_matched = False
-        for route in self.routes:
-            if not route.query_fits(query) or route.match_path(raw_path) is None:
-                continue
-            resource_matched = True
-            if route.method == method and route.requirements_met(query, request):
+        for route in self._candidates_for(method, query):
+            if (
+                route.query_fits(query)
+                and route.match_path(raw_path) is not None
+                and route.requirements_met(query, request)
+            ):
                 return route
+        # No operation: does the resource exist under another method (405) or not at all (400)?
+        resource_matched = any(
+            route.query_fits(query) and route.match_path(raw_path) is not None for route in self.routes
+        )
         resource_type = "SERVICE" if raw_path == "/" else ("BUCKET" if raw_path.count("/") <= 1 else "OBJECT")
         if not resource_matched:
             raise ServiceError("InvalidURI", "Couldn't parse the specified URI.", 400)

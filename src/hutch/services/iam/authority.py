@@ -116,6 +116,9 @@ class AccessKeyCredentials:
         self.core = core
         self._cache: _GenerationCache[str, Credential | None] = _GenerationCache(core)
 
+    def cached_access_key(self, access_key_id: str) -> Credential | None:
+        return self._cache.get(access_key_id)
+
     def lookup_access_key(self, access_key_id: str) -> Credential | None:
         if not access_key_id.startswith("AKIA"):
             return None

@@ -150,6 +150,9 @@ class Sessions:
             assumed_role_id=f"{role_id}:{session_name}",
         )
 
+    def cached_access_key(self, access_key_id: str) -> Credential | None:
+        return self._cache.get(access_key_id)
+
     def lookup_access_key(self, access_key_id: str) -> Credential | None:
         if not access_key_id.startswith("ASIA"):
             return None
