@@ -106,6 +106,10 @@ def main() -> None:
     out_dir = workdir / "results" if partial else RESULTS
     bench.log(f"{'quick' if plan.quick else 'full'} run in {workdir}; load {run.machine['load_before']}")
 
+    if "policy" in only:
+        # In-process and on one core: measured before any server starts, so no server's start-up or
+        # background work shares the machine with it.
+        _step(bench, "policy", lambda: policy.run(bench))
     hutch = _start(bench, Hutch(workdir=workdir / "hutch"))
     moto = _start(bench, Moto(workdir=workdir / "moto"))
     local = CognitoLocal(workdir=workdir / "cognito-local")
@@ -125,8 +129,6 @@ def main() -> None:
 
             _step(bench, f"scenario on {server.name}", setup)
         s3_servers = [s for s in (hutch, moto) if s is not None and s.name in bench.worlds]
-        if "policy" in only:
-            _step(bench, "policy", lambda: policy.run(bench))
         if "s3-small" in only:
             _step(bench, "s3-small", lambda: s3_small.run(bench, [*s3_servers, *([nginx] if nginx else [])]))
         if "s3-large" in only:
