@@ -100,13 +100,15 @@ class Access:
         context: Mapping[str, str | Iterable[str]] | None = None,
         resource_policies: Iterable[tuple[str, str]] = (),
         resource_account: str | None = None,
+        purpose: str | None = None,
     ) -> Decision:
-        """Decide ``action`` on ``resource`` for the call's principal, and record the decision.
+        """Decide ``action`` on ``resource`` for the call's principal, and record the decision (with
+        ``purpose``, when the service asked it on the way to something else: see ``Call.check``).
 
         hutch serves one account, so every resource is in the caller's account and ``resource_account`` only
         documents intent (the engine applies same-account rules).
         """
-        return self._evaluate(call, action, resource, context, resource_policies)[1]
+        return self._evaluate(call, action, resource, context, resource_policies, purpose)[1]
 
     def require(
         self,
@@ -131,6 +133,7 @@ class Access:
         resource: str,
         context: Mapping[str, str | Iterable[str]] | None,
         resource_policies: Iterable[tuple[str, str]],
+        purpose: str | None = None,
     ) -> tuple[AuthzRequest, Decision]:
         subject = self.subject(call.principal)
         request = AuthzRequest(
@@ -149,7 +152,7 @@ class Access:
                 resources = (_DENY_ALL,)
             policies = PolicySet(policies.identity, policies.boundary, policies.session, resources)
         decision = evaluate(request, policies)
-        self.record(call, request, decision, lambda: evaluate(request, policies, explain=True))
+        self.record(call, request, decision, lambda: evaluate(request, policies, explain=True), purpose)
         return request, decision
 
     def require_admin(self, principal: Principal, action: str, request_id: str) -> None:
@@ -195,11 +198,16 @@ class Access:
         return context
 
     def record(
-        self, call: Call, request: AuthzRequest, decision: Decision, explained: Callable[[], Decision]
+        self,
+        call: Call,
+        request: AuthzRequest,
+        decision: Decision,
+        explained: Callable[[], Decision],
+        purpose: str | None = None,
     ) -> None:
         """Keep the decision for ``hutch explain``: a summary now, the full trace when it is read."""
         call.decisions.append(decision)
-        entry = _Explanation(call, request, decision, explained, self._username_for_sub)
+        entry = _Explanation(call, request, decision, explained, self._username_for_sub, purpose)
         self.rt.explain.record(call.request_id, entry, denied=not decision.allowed)
 
     def _username_for_sub(self, pool_id: str, sub: str) -> str | None:
@@ -333,7 +341,7 @@ class _Explanation(dict[str, Any]):
     for it. Reading any key (or serializing the record) materializes it.
     """
 
-    __slots__ = ("_call", "_decision", "_explained", "_lock", "_request", "_usernames")
+    __slots__ = ("_call", "_decision", "_explained", "_lock", "_purpose", "_request", "_usernames")
 
     def __init__(
         self,
@@ -342,6 +350,7 @@ class _Explanation(dict[str, Any]):
         decision: Decision,
         explained: Callable[[], Decision],
         usernames: UsernameLookup | None = None,
+        purpose: str | None = None,
     ) -> None:
         # Never empty: json's C encoder answers "{}" for an empty dict without asking for its items.
         super().__init__(action=request.action)
@@ -351,6 +360,7 @@ class _Explanation(dict[str, Any]):
         self._explained: Callable[[], Decision] | None = explained
         self._lock = _RECORD_LOCK
         self._usernames = usernames
+        self._purpose = purpose
 
     def _materialize(self) -> None:
         with self._lock:
@@ -360,14 +370,20 @@ class _Explanation(dict[str, Any]):
             self._explained = None
             full = explained()
             request = self._request
-            hint = cognito_sub_hint(request, self._decision)
+            purpose = self._purpose
+            # A question asked on the way (see Call.check) is not where a wrong folder name shows.
+            hint = cognito_sub_hint(request, self._decision) if purpose is None else None
             summary = full.trace.summary if full.trace is not None else f"{full.effect} {full.reason}"
             text = render_text(full)
             if hint:
                 summary = f"{summary}. {hint}"  # still one line
                 text = f"{text}\n{hint}"
             # Plain words, for people: who may do what, and what this request did instead.
-            words = plain_words(request, full, self._usernames)
+            words = plain_words(request, full, self._usernames, pitfalls=purpose is None)
+            if purpose is not None:
+                summary = f"{purpose} {summary}"
+                text = f"{purpose}\n{text}"
+                words = f"{purpose} {words}".strip()
             dict.update(
                 self,
                 service=self._call[0],

@@ -149,8 +149,19 @@ def _sub_pitfall(request: AuthzRequest, usernames: UsernameLookup | None, looked
     )
 
 
-def plain_words(request: AuthzRequest, decision: Decision, usernames: UsernameLookup | None = None) -> str:
-    """One or two sentences saying why ``decision`` (computed with explain=True) denied ``request``."""
+def plain_words(
+    request: AuthzRequest,
+    decision: Decision,
+    usernames: UsernameLookup | None = None,
+    *,
+    pitfalls: bool = True,
+) -> str:
+    """One or two sentences saying why ``decision`` (computed with explain=True) denied ``request``;
+    ``pitfalls``: add the user-pool-sub diagnosis where it may apply."""
+
+    def pitfall(looked_at: Sequence[str]) -> str:
+        return _sub_pitfall(request, usernames, looked_at) if pitfalls else ""
+
     if decision.allowed or decision.trace is None:
         return ""
     who, plural = caller_name(request, usernames)
@@ -182,7 +193,7 @@ def plain_words(request: AuthzRequest, decision: Decision, usernames: UsernameLo
                 f"{who} may list {_place(request.resource)} only with a prefix matching "
                 + " or ".join(wanted)
                 + f"; this request listed {asked}"
-                + _sub_pitfall(request, usernames, looked_at)
+                + pitfall(looked_at)
                 + "."
             )
     near = [st for st in statements if st.outcome is Outcome.RESOURCE_MISMATCH]
@@ -192,7 +203,7 @@ def plain_words(request: AuthzRequest, decision: Decision, usernames: UsernameLo
             f"{who} may {verb} only "
             + " or ".join(places)
             + f"; this request {did} {_place(request.resource)}"
-            + _sub_pitfall(request, usernames, [request.resource])
+            + pitfall([request.resource])
             + "."
         )
     unresolved = _unresolved_variables(statements, request)

@@ -106,8 +106,13 @@ class Call:
         context: dict[str, str | Iterable[str]] | None = None,
         resource_policies: Iterable[tuple[str, str]] = (),
         resource_account: str | None = None,
+        purpose: str | None = None,
     ) -> Decision:
-        """Like authorize, but return the decision instead of raising (DeleteObjects reports per key)."""
+        """Like authorize, but return the decision instead of raising (DeleteObjects reports per key).
+
+        ``purpose``: when the decision is not the request's own action but a question the service asks on the
+        way (may this caller learn that a key is missing?), a sentence saying so; ``hutch explain`` leads
+        with it."""
         return self.rt.access.decide(
             self,
             action,
@@ -115,4 +120,5 @@ class Call:
             context=context,
             resource_policies=resource_policies,
             resource_account=resource_account,
+            purpose=purpose,
         )

@@ -409,3 +409,24 @@ def test_time_keys_follow_the_clock(runtime: Runtime, iam: IamService, clock: Cl
     clock.advance(hours=1)
     assert not _decide(runtime, user, "s3:GetObject", "arn:aws:s3:::b/k")
     clock.now -= timedelta(hours=1)
+
+
+def test_a_question_asked_on_the_way_leads_its_explanation(runtime: Runtime, iam: IamService) -> None:
+    """A missing key answers 403 to a caller who may not list the bucket: explain must say that, not
+    diagnose a wrong folder name (the caller read their own folder)."""
+    context = {f"{COGNITO}:sub": IDENTITY}
+    session = _role_session(
+        runtime,
+        iam,
+        allow("s3:GetObject", "arn:aws:s3:::photos/${cognito-identity.amazonaws.com:sub}/*"),
+        context=context,
+    )
+    call = make_call(runtime, session, request_id=unique("probe-"))
+    why = "The key 'x' does not exist in bucket photos."
+    assert not runtime.access.decide(call, "s3:ListBucket", "arn:aws:s3:::photos", purpose=why).allowed
+    record = runtime.explain.get(call.request_id)
+    assert record is not None
+    decision = record["decisions"][0]
+    assert decision["words"].startswith(why) and decision["summary"].startswith(why)
+    assert "user-pool sub" not in decision["words"] and "identity id" not in decision["words"]
+    assert "Hint" not in decision["summary"]

@@ -91,6 +91,8 @@ def allowed(
     action: str,
     resource: str,
     context: Mapping[str, Any] | None = None,
+    *,
+    purpose: str | None = None,
 ) -> bool:
     """The same decision, as a boolean (DeleteObjects reports each key; 404-vs-403 on missing keys)."""
     decision = call.check(
@@ -99,6 +101,7 @@ def allowed(
         context=_context(call, bucket, context),
         resource_policies=_policies(bucket),
         resource_account=bucket.owner if bucket is not None else None,
+        purpose=purpose,
     )
     return bool(getattr(decision, "allowed", decision))
 
@@ -120,6 +123,10 @@ def missing_object(call: Call, bucket: Bucket, key: str) -> ServiceError:
     """What a caller learns about a key that does not exist: NoSuchKey only if it may list the bucket."""
     from hutch.services.s3.errors import no_such_key
 
-    if allowed(call, bucket, "s3:ListBucket", bucket_arn(bucket.name)):
+    why = (
+        f"The key {key!r} does not exist in bucket {bucket.name}. S3 says so (404 NoSuchKey) only to callers"
+        " allowed s3:ListBucket on the bucket; anyone else gets 403 AccessDenied, as this caller did."
+    )
+    if allowed(call, bucket, "s3:ListBucket", bucket_arn(bucket.name), purpose=why):
         return no_such_key(key)
     return access_denied()
