@@ -24,7 +24,7 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
-class _GenerationCache(dict[K, V]):
+class GenerationCache(dict[K, V]):
     """A plain dict emptied whenever IAM changes; bounded so unknown keys cannot grow it forever."""
 
     def __init__(self, core: IamCore) -> None:
@@ -57,7 +57,7 @@ class PolicySets:
     def __init__(self, core: IamCore, policies: ManagedPolicies) -> None:
         self.core = core
         self.policies = policies
-        self._cache: _GenerationCache[tuple[str, str], EntityPolicies | None] = _GenerationCache(core)
+        self._cache: GenerationCache[tuple[str, str], EntityPolicies | None] = GenerationCache(core)
 
     def for_role(self, role_id: str) -> EntityPolicies | None:
         """None when the role no longer exists (its sessions then have no permissions at all)."""
@@ -114,7 +114,7 @@ class AccessKeyCredentials:
 
     def __init__(self, core: IamCore) -> None:
         self.core = core
-        self._cache: _GenerationCache[str, Credential | None] = _GenerationCache(core)
+        self._cache: GenerationCache[str, Credential | None] = GenerationCache(core)
 
     def cached_access_key(self, access_key_id: str) -> Credential | None:
         return self._cache.get(access_key_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from hutch.services.iam.authority import AccessKeyCredentials, PolicySets
+from hutch.services.iam.authority import AccessKeyCredentials, GenerationCache, PolicySets
 from hutch.services.iam.core import IamCore
 from hutch.services.iam.model import EntityPolicies, OidcProvider, Role, User
 from hutch.services.iam.oidc import OidcProviders
@@ -26,6 +26,8 @@ class IamService:
         self.oidc = OidcProviders(self.core)
         self.policy_sets = PolicySets(self.core, self.policies)
         self.access_keys = AccessKeyCredentials(self.core)
+        # Every AssumeRole / GetCredentialsForIdentity looks its role up by ARN: kept until IAM changes.
+        self._roles_by_arn: GenerationCache[str, Role | None] = GenerationCache(self.core)
 
     @property
     def account(self) -> str:
@@ -35,6 +37,16 @@ class IamService:
 
     def role_by_arn(self, arn: str) -> Role | None:
         """The role ``arn`` names (path included, name compared as IAM does, without case)."""
+        try:
+            return self._roles_by_arn[arn]
+        except KeyError:
+            pass
+        generation = self.core.generation
+        found = self._find_role_by_arn(arn)
+        self._roles_by_arn.put(arn, found, generation)
+        return found
+
+    def _find_role_by_arn(self, arn: str) -> Role | None:
         prefix = f"arn:aws:iam::{self.account}:role/"
         if not arn.startswith(prefix):
             return None

@@ -64,7 +64,7 @@ def assume_role(call: Call, params: Params) -> Result:
     access = call.rt.access
     subject = access.subject(principal)
     context = access.request_context(call, subject, {**extra, **assume.tag_context(tags)})
-    role = assume.role_or_denied(_sts(call).roles, role_arn, denied)
+    role = assume.role_or_denied(call.rt, role_arn, denied)
     actions = [ASSUME_ROLE_ACTION]
     if tags:
         actions.append(TAG_SESSION_ACTION)
@@ -96,7 +96,7 @@ def assume_role_with_web_identity(call: Call, params: Params) -> Result:
     sts = _sts(call)
     identity = sts.web_identity.verify(params["WebIdentityToken"])
     denied = assume.access_denied(f"Not authorized to perform {WEB_IDENTITY_ACTION}")
-    role = assume.role_or_denied(sts.roles, params["RoleArn"], denied)
+    role = assume.role_or_denied(call.rt, params["RoleArn"], denied)
     session_name = params["RoleSessionName"]
     tags = identity.session_tags()
     principal = assume.federated_principal(identity.provider, identity.subject)

@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from hutch.operations import Call
     from hutch.runtime import Runtime
     from hutch.services.iam.model import Role
-    from hutch.services.sts.roles import RoleCache
 
 DEFAULT_DURATION = 3600
 CHAINED_MAX_DURATION = 3600
@@ -62,9 +61,9 @@ class SessionRequest:
     packed_size: int | None  # percent, when session policies or tags were given
 
 
-def role_or_denied(roles: RoleCache, role_arn: str, denied: ServiceError) -> Role:
+def role_or_denied(rt: Runtime, role_arn: str, denied: ServiceError) -> Role:
     """The role; a missing one is refused exactly like a trust policy that says no (nothing leaks)."""
-    role = roles.find(role_arn)
+    role: Role | None = rt.services["iam"].role_by_arn(role_arn)
     if role is None:
         raise denied
     return role

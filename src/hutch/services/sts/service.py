@@ -7,7 +7,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from hutch.services.sts import assume
-from hutch.services.sts.roles import RoleCache
 from hutch.services.sts.sessions import PURGE_EVERY_SECONDS, IssuedCredentials, Sessions
 from hutch.services.sts.web_identity import WebIdentityVerifier
 
@@ -23,7 +22,6 @@ class StsService:
     def __init__(self, rt: Runtime) -> None:
         self.rt = rt
         self.sessions = Sessions(rt)
-        self.roles = RoleCache(rt)
         self.web_identity = WebIdentityVerifier(rt)
         rt.credentials.add(self.sessions)
         rt.add_maintenance(self.sessions.purge, PURGE_EVERY_SECONDS)
@@ -51,7 +49,7 @@ class StsService:
         ``hutch explain`` under its request id.
         """
         denied = assume.access_denied(f"Not authorized to perform {WEB_IDENTITY_ACTION}")
-        role = assume.role_or_denied(self.roles, role_arn, denied)
+        role = assume.role_or_denied(self.rt, role_arn, denied)
         if not assume.MIN_DURATION <= duration_seconds <= role.max_session_duration:
             raise assume.validation_error(
                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."

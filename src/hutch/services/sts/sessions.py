@@ -9,7 +9,6 @@ ExpiredToken rather than "unknown key", then purged.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from hutch import ids
 from hutch.auth.credentials import Credential
 from hutch.auth.principal import Principal, RoleSession
 from hutch.services.sts import store
@@ -52,17 +52,6 @@ class SessionCredential(Credential):
         if not presented:
             return False
         return hmac.compare_digest(token_hash(presented), self.token_hash)
-
-
-def temporary_access_key_id() -> str:
-    """ASIA + 16 base32 characters (A-Z, 2-7), as AWS's temporary keys: 80 random bits, one CSPRNG read."""
-    return "ASIA" + base64.b32encode(secrets.token_bytes(10)).decode("ascii")
-
-
-def secret_access_key() -> str:
-    """40 characters of A-Z a-z 0-9 + / (240 random bits), as AWS's secrets: one CSPRNG read rather than
-    one per character (hutch.ids picks character by character, which costs more than the rest of issuing)."""
-    return base64.b64encode(secrets.token_bytes(30)).decode("ascii")
 
 
 def token_hash(token: str) -> str:
@@ -125,8 +114,8 @@ class Sessions:
         now = self.rt.now().replace(microsecond=0)
         token = secrets.token_urlsafe(96)
         session = store.StoredSession(
-            access_key_id=temporary_access_key_id(),
-            secret_access_key=secret_access_key(),
+            access_key_id=ids.access_key_id("ASIA"),
+            secret_access_key=ids.secret_access_key(),
             token_hash=token_hash(token),
             role_id=role_id,
             role_arn=role_arn,
@@ -140,14 +129,15 @@ class Sessions:
             federated_provider=federated_provider,
         )
         self.rt.group.run(lambda conn: store.insert(conn, session))
-        role_name = role_arn.rsplit("/", 1)[-1]
+        # Remembered now: the client's first request with these keys needs no database read.
+        principal = self._remember(session).principal
         return IssuedCredentials(
             access_key_id=session.access_key_id,
             secret_access_key=session.secret_access_key,
             session_token=token,
             expiration=session.expires_at,
-            assumed_role_arn=assumed_role_arn(self.rt.account_id, role_name, session_name),
-            assumed_role_id=f"{role_id}:{session_name}",
+            assumed_role_arn=principal.arn,
+            assumed_role_id=principal.user_id,
         )
 
     def cached_access_key(self, access_key_id: str) -> Credential | None:
@@ -163,6 +153,9 @@ class Sessions:
             session = store.get(conn, access_key_id)
         if session is None:
             return None
+        return self._remember(session)
+
+    def _remember(self, session: store.StoredSession) -> SessionCredential:
         credential = SessionCredential(
             access_key_id=session.access_key_id,
             secret_access_key=session.secret_access_key,
@@ -173,7 +166,7 @@ class Sessions:
         with self._lock:
             if len(self._cache) >= MAX_CACHED:
                 self._cache.clear()
-            self._cache[access_key_id] = credential
+            self._cache[session.access_key_id] = credential
         return credential
 
     def purge(self) -> None:
