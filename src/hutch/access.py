@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from hutch.errors import ServiceError
-from hutch.explain_words import UsernameLookup, plain_words
+from hutch.explain_words import UsernameLookup, cognito_sub_hint, plain_words
 from hutch.policy import (
     AuthzRequest,
     Decision,
@@ -62,8 +62,6 @@ _PRINCIPAL_TYPES = {
 }
 # The error each protocol's clients expect for a denied request (code, HTTP status).
 _DENIED = {"cognito-idp": ("AccessDeniedException", 400), "cognito-identity": ("AccessDeniedException", 400)}
-_COGNITO_SUB = "cognito-identity.amazonaws.com:sub"
-_COGNITO_AMR = "cognito-identity.amazonaws.com:amr"
 MAX_SUBJECTS = 50_000
 
 
@@ -430,42 +428,3 @@ class _Explanation(dict[str, Any]):
     def __contains__(self, key: object) -> bool:
         self._materialize()
         return super().__contains__(key)
-
-
-def cognito_sub_hint(request: AuthzRequest, decision: Decision) -> str:
-    """The scenario's pitfall, said out loud: ${cognito-identity.amazonaws.com:sub} is the identity ID.
-
-    When an identity-pool session is denied and the requested resource (or listed prefix) does not contain
-    its identity ID, point at that; when it contains the user pool's ``sub`` instead (it is in the amr
-    values), say so.
-    """
-    if decision.allowed:
-        return ""
-    context = {k.lower(): v for k, v in request.context.items()}
-    identity_id = context.get(_COGNITO_SUB)
-    if not isinstance(identity_id, str):
-        return ""
-    looked_at = [request.resource]
-    prefix = context.get("s3:prefix")
-    if isinstance(prefix, str):
-        looked_at.append(prefix)
-    if any(identity_id in text for text in looked_at):
-        return ""
-    user_pool_subs = [
-        value.rsplit(":", 1)[-1]
-        for value in _as_tuple(context.get(_COGNITO_AMR))
-        if ":CognitoSignIn:" in value
-    ]
-    hint = (
-        "Hint: ${cognito-identity.amazonaws.com:sub} is this caller's identity ID "
-        f"{identity_id} (from the identity pool's GetId), not the user pool's sub claim"
-    )
-    if any(sub and sub in text for sub in user_pool_subs for text in looked_at):
-        return hint + "; this request uses the user pool sub instead."
-    return hint + "; this request does not contain it."
-
-
-def _as_tuple(value: str | tuple[str, ...] | Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)

@@ -129,24 +129,53 @@ def _unresolved_variables(statements: Sequence[StatementTrace], request: AuthzRe
     return notes
 
 
-def _sub_pitfall(request: AuthzRequest, usernames: UsernameLookup | None, looked_at: Sequence[str]) -> str:
-    context = _context(request)
-    identity_id = context.get(_COGNITO_SUB)
+def _sub_mixup(request: AuthzRequest, looked_at: Sequence[str]) -> tuple[str, bool] | None:
+    """(identity id, whether the user-pool sub appears instead) when an identity-pool session's request
+    does not contain its identity id where ``looked_at`` says it looked; None when there is nothing to say."""
+    identity_id = _context(request).get(_COGNITO_SUB)
     if not isinstance(identity_id, str) or any(identity_id in text for text in looked_at):
+        return None
+    login = _cognito_login(request)
+    return identity_id, login is not None and any(login[1] in text for text in looked_at)
+
+
+def _sub_pitfall(request: AuthzRequest, usernames: UsernameLookup | None, looked_at: Sequence[str]) -> str:
+    mixup = _sub_mixup(request, looked_at)
+    if mixup is None:
         return ""
+    identity_id, used_sub = mixup
     login = _cognito_login(request)
     whose = "the caller's"
     if login is not None:
         name = usernames(*login) if usernames is not None else None
         whose = f"{name}'s" if name else whose
-        if any(login[1] in text for text in looked_at):
-            return (
-                f" — {login[1]} is {whose} user-pool sub, but the policy's ${{{_COGNITO_SUB}}} is {whose}"
-                f" identity id {identity_id} (from GetId)"
-            )
+    if used_sub and login is not None:
+        return (
+            f" — {login[1]} is {whose} user-pool sub, but the policy's ${{{_COGNITO_SUB}}} is {whose}"
+            f" identity id {identity_id} (from GetId)"
+        )
     return (
         f" — ${{{_COGNITO_SUB}}} is {whose} identity id {identity_id} (from GetId), which it does not contain"
     )
+
+
+def cognito_sub_hint(request: AuthzRequest, decision: Decision) -> str:
+    """The same pitfall as one line for the explain summary: ${cognito-identity.amazonaws.com:sub} is the
+    identity ID, and a denied request (its resource or listed prefix) did not contain it."""
+    if decision.allowed:
+        return ""
+    prefix = _context(request).get("s3:prefix")
+    mixup = _sub_mixup(request, [request.resource, *([prefix] if isinstance(prefix, str) else [])])
+    if mixup is None:
+        return ""
+    identity_id, used_sub = mixup
+    hint = (
+        "Hint: ${cognito-identity.amazonaws.com:sub} is this caller's identity ID "
+        f"{identity_id} (from the identity pool's GetId), not the user pool's sub claim"
+    )
+    if used_sub:
+        return hint + "; this request uses the user pool sub instead."
+    return hint + "; this request does not contain it."
 
 
 def plain_words(
